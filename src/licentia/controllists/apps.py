@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class ControllistsConfig(AppConfig):
+    name = "licentia.controllists"
