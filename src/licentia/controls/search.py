@@ -1,0 +1,168 @@
+"""Search over one control list version: code lookup and ranked full-text search.
+
+The index is a small in-house BM25 over provisions. Each provision is indexed with its own
+text, the curated summary and exporter keywords (weighted up), and the text of the entries
+above it (weighted down) so that a sub-item inherits the context of its heading.
+Tokenisation keeps dotted codes (`5a001.j`) whole.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from rapidfuzz import process
+
+from licentia.controls.model import PATH, ControlEntry, ControlList
+from licentia.errors import NotFound
+
+_TOKEN = re.compile(r"[0-9][a-e][0-9]{3}(?:\.[a-z0-9]{1,3})*|[a-z0-9]+(?:[-'][a-z0-9]+)*")
+STOPWORDS = frozenset(
+    """a an and are as at be but by for from has have in into is it its of on or our that the
+    their them then there these this to was we were which with without can will your you any all
+    other than such not no use used using also may per via e.g i.e following specified
+    specially designed modified""".split()
+)
+# Words that say nothing about what an item is; a description made only of these is too vague.
+GENERIC = frozenset(
+    """software system systems device devices equipment product products solution solutions
+    box tool tools platform unit hardware network networks customer customers government
+    governments client clients ministry agency our new advanced module kit service services
+    technology item items thing stuff project supply deliver sell export""".split()
+)
+
+_TEXT_WEIGHT = 2
+_CURATED_WEIGHT = 2
+_KEYWORD_WEIGHT = 3
+_CONTEXT_WEIGHT = 1
+_K1 = 1.2
+_B = 0.6
+
+
+def normalise(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _stem(token: str) -> str:
+    if any(ch.isdigit() for ch in token):
+        return token
+    if len(token) > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def tokenize(text: str) -> list[str]:
+    return [
+        _stem(token)
+        for token in _TOKEN.findall(normalise(text))
+        if token not in STOPWORDS and len(token) > 1
+    ]
+
+
+def content_tokens(text: str) -> list[str]:
+    """Tokens that describe what an item is (not generic words)."""
+    return [token for token in tokenize(text) if token not in GENERIC]
+
+
+def looks_like_code(text: str) -> bool:
+    return bool(PATH.match(text[:2].upper() + text[2:].lower().rstrip(".")))
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    entry: ControlEntry
+    score: float
+    matched_terms: tuple[str, ...]
+
+
+class ControlIndex:
+    """A search index over one list version, built once and queried many times."""
+
+    def __init__(self, control_list: ControlList) -> None:
+        self.control_list = control_list
+        self._entries = list(control_list.entries)
+        self._docs: list[Counter[str]] = []
+        for entry in self._entries:
+            terms: Counter[str] = Counter()
+            for token in tokenize(entry.text):
+                terms[token] += _TEXT_WEIGHT
+            for token in tokenize(entry.summary):
+                terms[token] += _CURATED_WEIGHT
+            for token in tokenize(" ".join(entry.keywords)):
+                terms[token] += _KEYWORD_WEIGHT
+            for ancestor in control_list.ancestors(entry.path):
+                for token in tokenize(ancestor.text or ancestor.summary):
+                    terms[token] += _CONTEXT_WEIGHT
+            terms[entry.path.lower()] += _KEYWORD_WEIGHT
+            self._docs.append(terms)
+        self._lengths = [sum(doc.values()) for doc in self._docs]
+        self._average = sum(self._lengths) / max(len(self._lengths), 1)
+        frequency: Counter[str] = Counter()
+        for doc in self._docs:
+            frequency.update(doc.keys())
+        count = len(self._docs)
+        self._idf = {
+            term: math.log(1 + (count - n + 0.5) / (n + 0.5)) for term, n in frequency.items()
+        }
+
+    def lookup(self, code: str) -> ControlEntry:
+        """The entry with this code or path; unknown codes name the closest ones."""
+        wanted = code.strip().rstrip(".")
+        wanted = wanted[:2].upper() + wanted[2:].lower() if len(wanted) >= 2 else wanted
+        entry = self.control_list.get(wanted)
+        if entry is not None:
+            return entry
+        closest = [
+            match
+            for match, _score, _index in process.extract(
+                wanted, [e.path for e in self._entries], limit=5
+            )
+        ]
+        raise NotFound(
+            f"no entry {code!r} in {self.control_list.regime.description}, version "
+            f"{self.control_list.version}; closest: {', '.join(closest) or 'none'}",
+            details={"code": code, "closest": closest},
+        )
+
+    def idf(self, term: str) -> float:
+        return self._idf.get(term, 0.0)
+
+    def scores(self, query: str) -> list[tuple[float, int, tuple[str, ...]]]:
+        """BM25 score of every provision that shares a term with the query."""
+        terms = list(dict.fromkeys(tokenize(query)))
+        found = []
+        for index, doc in enumerate(self._docs):
+            score = 0.0
+            matched = []
+            norm = _K1 * (1 - _B + _B * self._lengths[index] / self._average)
+            for term in terms:
+                tf = doc.get(term)
+                if tf:
+                    score += self._idf[term] * tf * (_K1 + 1) / (tf + norm)
+                    matched.append(term)
+            if score > 0:
+                found.append((score, index, tuple(matched)))
+        return found
+
+    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+        stripped = query.strip()
+        if looks_like_code(stripped):
+            entry = self.lookup(stripped)
+            return [SearchHit(entry, 1.0, (entry.path,))] + [
+                SearchHit(child, 0.5, (entry.path,))
+                for child in self.control_list.subtree(entry.path)[1:limit]
+            ]
+        ranked = sorted(self.scores(stripped), key=lambda item: (-item[0], item[1]))
+        return [
+            SearchHit(self._entries[index], round(score, 4), matched)
+            for score, index, matched in ranked[:limit]
+        ]
+
+    def entry_at(self, index: int) -> ControlEntry:
+        return self._entries[index]
