@@ -91,9 +91,10 @@ def test_working_days_between_inverts_add_working_days(state: str, n: int) -> No
 
 
 def test_thirty_working_days_art_5_5() -> None:
-    # Wed 1 Apr 2026 in France: Easter Monday (6 Apr), 1 May, 8 May and Ascension (14 May)
-    # fall in the window, so 30 working days end on Mon 18 May.
-    assert add_working_days("FR", date(2026, 4, 1), 30) == date(2026, 5, 18)
+    # From Wed 1 Apr 2026 in France: 2-3 Apr count 2; Easter Monday (6 Apr) is skipped;
+    # 7-30 Apr bring the count to 20; 1 May and 8 May (Fridays) are skipped, 4-7 and 11-13 May
+    # bring it to 27; Ascension (Thu 14 May) is skipped; Fri 15, Mon 18, Tue 19 May reach 30.
+    assert add_working_days("FR", date(2026, 4, 1), 30) == date(2026, 5, 19)
 
 
 def test_working_days_between_same_day_is_zero() -> None:

@@ -87,9 +87,14 @@ TEMPLATES = [
     },
 ]
 
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if not DATABASE_URL:
+    # The embedded default needs its folder; a server database does not.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASE_URL = f"sqlite:///{DATA_DIR / 'licentia.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'licentia.sqlite3'}"),
+        DATABASE_URL,
         conn_max_age=int(os.environ.get("LICENTIA_DB_CONN_MAX_AGE", "0")),
     )
 }

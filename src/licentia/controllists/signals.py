@@ -1,0 +1,6 @@
+"""Sent after a new list version is stored, so other domains can react (products to review)."""
+
+from django.dispatch import Signal
+
+# kwargs: list_version (ControlListVersion), diff (licentia.controls.diff.ListDiff | None)
+list_version_imported = Signal()
