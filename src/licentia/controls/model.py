@@ -119,6 +119,9 @@ def origin_regime(code: str, regime: Regime = Regime.EU_ANNEX_I) -> OriginRegime
     if match is None:
         raise ValueError(f"not a control entry code: {code!r}")
     hundreds = match["number"][0]
+    if match["category"] == "0" and hundreds == "0" and regime is Regime.EU_ANNEX_I:
+        # Category 0 carries the NSG trigger list (nuclear items) under 0xx numbers.
+        return OriginRegime.NSG
     if hundreds in "56789" and regime is Regime.US_CCL:
         return OriginRegime.NATIONAL
     return {

@@ -12,32 +12,63 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
+import pycountry
 from rapidfuzz import process
 
 from licentia.controls.model import PATH, ControlEntry, ControlList
 from licentia.errors import NotFound
 
 _TOKEN = re.compile(r"[0-9][a-e][0-9]{3}(?:\.[a-z0-9]{1,3})*|[a-z0-9]+(?:[-'][a-z0-9]+)*")
-STOPWORDS = frozenset(
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+STOPWORDS = _words(
     """a an and are as at be but by for from has have in into is it its of on or our that the
     their them then there these this to was we were which with without can will your you any all
     other than such not no use used using also may per via e.g i.e following specified
-    specially designed modified""".split()
+    specially designed modified"""
 )
 # Words that say nothing about what an item is; a description made only of these is too vague.
-GENERIC = frozenset(
-    """software system systems device devices equipment product products solution solutions
-    box tool tools platform unit hardware network networks customer customers government
-    governments client clients ministry agency our new advanced module kit service services
-    technology item items thing stuff project supply deliver sell export""".split()
+GENERIC = _words(
+    """software system systems device devices equipment product products solution
+    solutions box tool tools platform unit hardware network networks customer customers
+    government governments client clients ministry agency our new advanced module kit service
+    services technology item items thing stuff project supply deliver sell export exports
+    exporting exported delivered delivery order contract user users operator operators
+    company companies partner partners professional high-performance performance
+    state-of-the-art powerful innovative modern smart intelligent integrated complete full
+    turnkey custom customised customized flexible easy simple fast quick reliable robust
+    leading best next-generation generation latest version edition model range series support
+    supported supports including includes include based ready designed design built
+    available option optional feature features function functions capability capabilities
+    application applications solution app apps program programs suite package
+    security secure data information digital"""
+)
+# Words about who buys the item or where it goes. Classification is blind to them (they are
+# assessed in licence determination and screening), so they never reach the scoring at all.
+END_USE = _words(
+    """ministry ministries interior defence defense police military army armed forces navy
+    agency agencies authority authorities government governments state federal regime
+    destination destinations country countries end-user end-users customer customers
+    embassy intelligence-service export exports exporter importer buyer buyers"""
 )
 
 _TEXT_WEIGHT = 2
 _CURATED_WEIGHT = 2
 _KEYWORD_WEIGHT = 3
 _CONTEXT_WEIGHT = 1
+_REFERENCE_WEIGHT = 1
+# "specified in 5A004.b." or "in 4A or 4D": a provision that points at another one.
+_REFERENCE = re.compile(
+    r"(?<![0-9A-Za-z])([0-9][A-E](?:[0-9]{3}(?:\.[a-z0-9]{1,3})*)?)(?![0-9A-Za-z])"
+)
 _K1 = 1.2
 _B = 0.6
 
@@ -65,9 +96,46 @@ def tokenize(text: str) -> list[str]:
     ]
 
 
+@cache
+def country_tokens() -> frozenset[str]:
+    """Tokens of country names and their official and common forms (for blindness)."""
+    names: set[str] = set()
+    for country in pycountry.countries:
+        for attribute in ("name", "common_name", "official_name"):
+            value = getattr(country, attribute, None)
+            if value:
+                names.update(_TOKEN.findall(normalise(str(value))))
+    names.update(_COUNTRY_EXTRA)
+    # Short fragments and words that also say what an item is are kept.
+    return (
+        frozenset(_stem(name) for name in names if len(name) > 3 and name not in _COUNTRY_KEEP)
+        - STOPWORDS
+    )
+
+
+_COUNTRY_EXTRA = _words(
+    """russia turkey usa america burma persia dprk uae ksa britain england holland"""
+)
+_COUNTRY_KEEP = _words(
+    """island islands ocean territory territories state states administrative city grand
+    great special independent region province part union minor heard holy cook marshall
+    christmas outlying southern northern eastern western"""
+)
+
+
+def blind_tokens(text: str) -> list[str]:
+    """Tokens without the destination and end-user words: what the item is, not where it goes."""
+    drop = country_tokens() | END_USE
+    return [token for token in tokenize(text) if token not in drop]
+
+
 def content_tokens(text: str) -> list[str]:
-    """Tokens that describe what an item is (not generic words)."""
-    return [token for token in tokenize(text) if token not in GENERIC]
+    """Tokens that describe what an item is (not generic words, not destinations or users)."""
+    return [token for token in blind_tokens(text) if token not in GENERIC]
+
+
+def _describe(entry: ControlEntry) -> str:
+    return " ".join((entry.text, entry.summary, " ".join(entry.keywords)))
 
 
 def looks_like_code(text: str) -> bool:
@@ -88,6 +156,9 @@ class ControlIndex:
         self.control_list = control_list
         self._entries = list(control_list.entries)
         self._docs: list[Counter[str]] = []
+        self._position = {entry.path: i for i, entry in enumerate(self._entries)}
+        self._curated = [entry for entry in self._entries if entry.keywords]
+        self._references = {entry.path: self._referenced(entry) for entry in self._entries}
         for entry in self._entries:
             terms: Counter[str] = Counter()
             for token in tokenize(entry.text):
@@ -99,6 +170,11 @@ class ControlIndex:
             for ancestor in control_list.ancestors(entry.path):
                 for token in tokenize(ancestor.text or ancestor.summary):
                     terms[token] += _CONTEXT_WEIGHT
+            # Software and technology entries are defined by the items they point at
+            # ("software for the use of equipment specified in 5A004.b"): inherit their words.
+            for referenced in self._references[entry.path]:
+                for token in tokenize(_describe(referenced)):
+                    terms[token] += _REFERENCE_WEIGHT
             terms[entry.path.lower()] += _KEYWORD_WEIGHT
             self._docs.append(terms)
         self._lengths = [sum(doc.values()) for doc in self._docs]
@@ -110,6 +186,31 @@ class ControlIndex:
         self._idf = {
             term: math.log(1 + (count - n + 0.5) / (n + 0.5)) for term, n in frequency.items()
         }
+
+    def _referenced(self, entry: ControlEntry) -> tuple[ControlEntry, ...]:
+        """Entries a provision points at; a whole entry or group brings its curated words."""
+        found: dict[str, ControlEntry] = {}
+        own = {entry.path, *(a.path for a in self.control_list.ancestors(entry.path))}
+        for code in _REFERENCE.findall(f"{entry.text} {entry.summary}"):
+            code = code.rstrip(".")
+            if code in own or code.startswith(entry.path + "."):
+                continue
+            target = self.control_list.get(code)
+            if target is not None:
+                found.setdefault(target.path, target)
+            for other in self._curated:
+                if other.path.startswith(code) and other.path != entry.path:
+                    found.setdefault(other.path, other)
+        return tuple(found.values())
+
+    def references(self, path: str) -> tuple[ControlEntry, ...]:
+        """The entries the provision at `path` points at (its own text or curated summary)."""
+        return self._references.get(path, ())
+
+    def terms_of(self, path: str) -> frozenset[str]:
+        """Every term indexed for a provision: its text, context, curated words, references."""
+        position = self._position.get(path)
+        return frozenset(self._docs[position]) if position is not None else frozenset()
 
     def lookup(self, code: str) -> ControlEntry:
         """The entry with this code or path; unknown codes name the closest ones."""
@@ -133,9 +234,9 @@ class ControlIndex:
     def idf(self, term: str) -> float:
         return self._idf.get(term, 0.0)
 
-    def scores(self, query: str) -> list[tuple[float, int, tuple[str, ...]]]:
-        """BM25 score of every provision that shares a term with the query."""
-        terms = list(dict.fromkeys(tokenize(query)))
+    def scores(self, query: str | Sequence[str]) -> list[tuple[float, int, tuple[str, ...]]]:
+        """BM25 score of every provision that shares a term with the query (text or tokens)."""
+        terms = list(dict.fromkeys(tokenize(query) if isinstance(query, str) else query))
         found = []
         for index, doc in enumerate(self._docs):
             score = 0.0

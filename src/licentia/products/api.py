@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from licentia.accounts.services import organisation_of
@@ -85,9 +85,9 @@ def list_products(request: HttpRequest) -> list[ProductOut]:
 
 
 @router.post("", response={201: ProductOut}, summary="Add a product to the catalogue")
-def create_product(request: HttpRequest, payload: ProductIn) -> tuple[int, ProductOut]:
+def create_product(request: HttpRequest, payload: ProductIn) -> Status:
     product = services.create_product(organisation=organisation_of(request.user), **payload.dict())
-    return 201, _product_out(product)
+    return Status(201, _product_out(product))
 
 
 @router.get("/{product_id}", response=ProductOut, summary="One product")
@@ -117,7 +117,7 @@ def suggest(
 )
 def record(
     request: HttpRequest, product_id: int, payload: ClassificationRecordIn
-) -> tuple[int, ClassificationRecordOut]:
+) -> Status:
     product = services.get_product(organisation=organisation_of(request.user), product_id=product_id)
     list_version = controls.get_version(regime=payload.regime, version=payload.version)
     recorded = services.record_classification(
@@ -128,4 +128,4 @@ def record(
         rationale=payload.rationale,
         user=request.user if request.user.is_authenticated else None,
     )
-    return 201, _record_out(recorded)
+    return Status(201, _record_out(recorded))

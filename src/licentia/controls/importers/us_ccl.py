@@ -24,9 +24,10 @@ What the importer builds:
   "Technical Note…:" or "N.B.…:" is a note (kind from its heading: N.B. → NOTA_BENE,
   "Technical Note" → TECHNICAL_NOTE, otherwise NOTE). Italic paragraphs right after a note
   continue it (the eCFR sets the lettered lists of notes as separate italic paragraphs). A
-  note is attached to the provision it follows, unless its text first names another
-  provision of the same ECCN already read, which it then joins ("5A001.j does not apply…"
-  after 5A001.j.2.b goes to 5A001.j). Notes before the items go to the head entry.
+  note is attached to the provision it follows, unless its text names, first, the ECCN or a
+  provision already read under the same lettered item, which it then joins ("5A001.j does
+  not apply…" after 5A001.j.2.b goes to 5A001.j; "For the purposes of 5A001.b.5.b…" after
+  5A001.b.5.d goes to 5A001.b.5.b). Notes before the items go to the head entry.
 * Duplicate paths: a label already used in the same ECCN (the CCL can repeat a letter under
   different sub-headings) gets an occurrence suffix on its last segment, a digit after a
   letter (`a` → `a2`) and a letter after a number (`1` → `1b`), and the labels below it follow
@@ -101,8 +102,11 @@ _BOILERPLATE = re.compile(
     r"^The lists? of items controlled (?:is|are|in) contained in (?:the|this) ECCN headings?\.?$",
     re.IGNORECASE,
 )
-# An item label: a letter, then letter or one-/two-digit segments, then "." or a space.
-_LABEL = re.compile(r"^(?P<label>[a-z](?:\.(?:[a-z]|[0-9]{1,2}))*)(?P<dot>\.*)\s+(?P<text>\S.*)$")
+# An item label: a letter, then letter or one-/two-digit segments, then dots or a space
+# ("a.1. ", "b.1 ", "b.2.a.. ", "c.'Sounding…", "b.-d. [Reserved]").
+_LABEL = re.compile(
+    r"^(?P<label>[a-z](?:\.(?:[a-z]|[0-9]{1,2}))*)(?:(?P<dot>\.+)\s*|\s+)(?P<text>\S.*)$"
+)
 _NOTE_START = re.compile(r"^(?:Technical Notes?|N\.\s?B\.|Notes?)\b[^:]{0,60}:")
 _MENTION = re.compile(r"\b[0-9][A-E][0-9]{3}(?:\.(?:[a-z]|[0-9]{1,2})\b)*")
 # GPO inline styles: 51/53 superscript, 52/54 subscript (plain and italic).
@@ -192,12 +196,21 @@ class _Eccn:
     def add_note(self, text: str, kind: NoteKind, *, continues: bool = False) -> None:
         if continues and self.open_note is not None:
             path, index = self.open_note
-            notes = self.provisions[path].notes
-            notes[index] = Note(notes[index].kind, f"{notes[index].text} {text}")
+            note = self.provisions[path].notes[index]
+            extended = Note(note.kind, f"{note.text} {text}")
+            if _MENTION.search(note.text) is None:
+                # The note was only a heading ("Technical Notes:"); its body says where it goes.
+                del self.provisions[path].notes[index]
+                self._place(extended)
+            else:
+                self.provisions[path].notes[index] = extended
             return
-        path = self._note_target(text)
+        self._place(Note(kind, text))
+
+    def _place(self, note: Note) -> None:
+        path = self._note_target(note.text)
         notes = self.provisions[path].notes
-        notes.append(Note(kind, text))
+        notes.append(note)
         self.open_note = (path, len(notes) - 1)
 
     def confirm_items(self) -> None:
@@ -211,8 +224,11 @@ class _Eccn:
         self.open_note = self.alias = None
 
     def _note_target(self, text: str) -> str:
+        # Only within the lettered item the note follows (or the ECCN itself): a note naming
+        # another item is a cross-reference ("N.B.: For radio receivers see 5A001.b.5.").
+        scope = ".".join(self.current.split(".")[:2])
         for mention in _MENTION.findall(text):
-            if mention in self.provisions:
+            if mention in self.provisions and (mention == self.code or is_within(mention, scope)):
                 return str(mention)
         return self.current
 
@@ -277,9 +293,6 @@ class _Reader:
         if self._builder is not None:
             self._builder.data(data)
 
-    def close(self) -> None:
-        return None
-
     # Reading ----------------------------------------------------------------------------
 
     def _line(self) -> int:
@@ -303,7 +316,7 @@ class _Reader:
                 field="root",
             )
         issued = _ISSUE_DATE.search(attrib.get("hierarchy_metadata", ""))
-        issue_date = date.fromisoformat(issued[1]) if issued else None
+        issue_date = _iso_date(issued[1]) if issued else None
         if self.version is None:
             if issue_date is None:
                 raise ImportFailed(
@@ -459,7 +472,7 @@ class _Reader:
             source_url=SOURCE_URL.format(date=self.valid_from.isoformat()),
             checksum=checksum,
             entries=tuple(entries),
-            title=f"Commerce Control List, 15 CFR Part 774 Supplement No. 1, version {self.version}",
+            title=f"Commerce Control List (15 CFR 774 Supp. No. 1), version {self.version}",
         )
 
 
@@ -522,7 +535,7 @@ def _label(text: str) -> tuple[str, str] | None:
         return None  # a lone letter needs its dot: "a. …", never "a …"
     if any(a.isalpha() and b.isalpha() for a, b in pairwise(segments)):
         return None  # "i.e. …" is prose, not a label
-    if rest.startswith("through "):
+    if rest.startswith(("through ", "-", "–")):
         return label, text  # "f. through w. [Reserved]" keeps its range
     return label, rest
 
@@ -565,10 +578,8 @@ def _syntax_error(path: Path, error: ParseError) -> ImportFailed:
     if not raw.strip():
         return ImportFailed("the file is empty", source=source, position=position)
     declared = _DECLARED_ENCODING.match(raw)
-    if declared is None or declared[1].decode("ascii").lower().replace("_", "-") in (
-        "utf-8",
-        "utf8",
-    ):
+    encoding = (declared[1] if declared else b"utf-8").decode("ascii").lower().replace("_", "-")
+    if encoding in ("utf-8", "utf8"):
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError as bad:

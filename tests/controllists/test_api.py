@@ -1,0 +1,75 @@
+"""The control list API, through HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from licentia.controllists import services
+from tests.factories import next_version
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lists():
+    services.import_curated()
+    services.import_control_list(control_list=next_version())
+
+
+def test_openapi_schema_and_docs_are_served(client):
+    schema = client.get("/api/v1/openapi.json")
+    assert schema.status_code == 200
+    assert "/api/v1/controls/classify" in schema.json()["paths"]
+    assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_versions_search_entry_and_compare(client, lists):
+    versions = client.get("/api/v1/controls/versions").json()
+    assert [(v["version"], v["valid_to"]) for v in versions] == [("2026-11-15", None), ("2025-11-15", "2026-11-15")]
+
+    hits = client.get("/api/v1/controls/search", {"q": "imsi catcher", "version": "2025-11-15"}).json()["hits"]
+    assert "5A001.f.2" in [hit["entry"]["path"] for hit in hits[:3]]
+
+    entry = client.get("/api/v1/controls/entries/5A001.f", {"version": "2025-11-15"}).json()
+    assert [c["path"] for c in entry["children"]] == ["5A001.f.1", "5A001.f.2", "5A001.f.3", "5A001.f.4"]
+    assert entry["cyber_surveillance"] is True
+    assert entry["citation"].startswith("5A001.f, Annex I")
+
+    compared = client.get("/api/v1/controls/compare", {"old": "2025-11-15", "new": "2026-11-15"}).json()
+    assert compared["counts"] == {"added": 1, "removed": 1, "changed": 1}
+
+
+def test_classify_cites_the_list_version(client, lists):
+    response = client.post(
+        "/api/v1/controls/classify",
+        {"description": "fake base station that captures IMSI and IMEI of nearby phones", "version": "2025-11-15"},
+        content_type="application/json",
+    )
+    body = response.json()
+    assert response.status_code == 200
+    assert body["top"] == "5A001.f.2"
+    assert body["list_version"] == "2025-11-15"
+    assert body["candidates"][0]["may_release"][0]["source_note"] == "Note to 5A001.f"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "payload", "status", "code"),
+    [
+        ("get", "/api/v1/controls/entries/5A001.zz", None, 404, "not_found"),
+        ("get", "/api/v1/controls/compare?old=2025-11-15&new=1990-01-01", None, 404, "not_found"),
+        ("post", "/api/v1/controls/classify", {"description": "   "}, 422, "invalid_input"),
+    ],
+)
+def test_errors_have_one_shape(client, lists, method, url, payload, status, code):
+    if method == "get":
+        response = client.get(url)
+    else:
+        response = client.post(url, payload, content_type="application/json")
+    assert response.status_code == status
+    assert response.json()["code"] == code
+    assert response.json()["message"]
+
+
+def test_payload_validation_is_422(client, lists):
+    response = client.post("/api/v1/controls/classify", {"description": "x" * 6000}, content_type="application/json")
+    assert response.status_code == 422
