@@ -13,10 +13,16 @@ from licentia.controls.curated import load_curated
 from licentia.controls.model import ControlEntry, ControlList
 
 
-def exporter(name: str = "Acme Surveillance", username: str = "alice") -> tuple[Organisation, AbstractBaseUser]:
-    organisation = Organisation.objects.create(name=name, kind=OrganisationKind.EXPORTER, member_state="DE")
+def exporter(
+    name: str = "Acme Surveillance", username: str = "alice"
+) -> tuple[Organisation, AbstractBaseUser]:
+    organisation = Organisation.objects.create(
+        name=name, kind=OrganisationKind.EXPORTER, member_state="DE"
+    )
     user = get_user_model().objects.create_user(username=username, password="pw-for-tests-only")
-    Membership.objects.create(user=user, organisation=organisation, role=Role.EXPORTER_ADMINISTRATOR)
+    Membership.objects.create(
+        user=user, organisation=organisation, role=Role.EXPORTER_ADMINISTRATOR
+    )
     return organisation, user
 
 

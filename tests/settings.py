@@ -5,6 +5,6 @@ import os
 os.environ.setdefault("LICENTIA_TESTING", "1")
 os.environ.setdefault("LICENTIA_DEBUG", "1")
 
-from licentia.web.settings import *  # noqa: E402,F403
+from licentia.web.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

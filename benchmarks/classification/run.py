@@ -216,7 +216,9 @@ def _ratio(ours: float | None, theirs: float | None) -> str:
     return f"{ours / theirs:5.2f}"
 
 
-def evaluate(name: str, control_list: ControlList, cases: list[Case], args: argparse.Namespace) -> dict[str, Any]:
+def evaluate(
+    name: str, control_list: ControlList, cases: list[Case], args: argparse.Namespace
+) -> dict[str, Any]:
     ours, ours_rate, ours_build = run_system(Licentia, control_list, cases)
     base, base_rate, base_build = run_system(Baseline, control_list, cases)
     figures: dict[str, Any] = {
@@ -252,10 +254,13 @@ def evaluate(name: str, control_list: ControlList, cases: list[Case], args: argp
             )
         print()
     kinds = figures["splits"]["ALL"]
-    print("exact match by kind (ALL): " + ", ".join(
-        f"{kind} {kinds['licentia_by_kind'][kind]:.2f} vs {kinds['bm25_by_kind'][kind]:.2f}"
-        for kind in kinds["licentia_by_kind"]
-    ))
+    print(
+        "exact match by kind (ALL): "
+        + ", ".join(
+            f"{kind} {kinds['licentia_by_kind'][kind]:.2f} vs {kinds['bm25_by_kind'][kind]:.2f}"
+            for kind in kinds["licentia_by_kind"]
+        )
+    )
     print(
         f"throughput: licentia {ours_rate:,.0f} descriptions/s (index built in "
         f"{ours_build:.2f} s), bm25 {base_rate:,.0f} descriptions/s (built in {base_build:.2f} s)"
@@ -271,8 +276,10 @@ def _print_failures(cases: list[Case], ours: list[Answer], base: list[Answer], s
     for case, answer, baseline in zip(cases, ours, base, strict=True):
         if answer.top == case.label or (wanted and case.split != wanted):
             continue
-        print(f"  {case.id} [{case.kind}] label {case.label}; got {answer.top}; "
-              f"top 3 {list(answer.ranked[:3])}; bm25 {baseline.top}")
+        print(
+            f"  {case.id} [{case.kind}] label {case.label}; got {answer.top}; "
+            f"top 3 {list(answer.ranked[:3])}; bm25 {baseline.top}"
+        )
         print(f"      {case.description}")
 
 
@@ -288,14 +295,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     cases = load_cases()
-    print(f"{len(cases)} cases: {sum(c.split == 'DEV' for c in cases)} DEV (odd ids), "
-          f"{sum(c.split == 'HELD-OUT' for c in cases)} HELD-OUT (even ids)")
+    print(
+        f"{len(cases)} cases: {sum(c.split == 'DEV' for c in cases)} DEV (odd ids), "
+        f"{sum(c.split == 'HELD-OUT' for c in cases)} HELD-OUT (even ids)"
+    )
     results = []
     if FULL_LIST.exists():
         results.append(evaluate("full Annex I", parse_eu_annex_json(FULL_LIST), cases, args))
     else:
-        print(f"\nSkipping the full-list configuration: {FULL_LIST} is absent "
-              "(../shared/data is only present beside the project).")
+        print(
+            f"\nSkipping the full-list configuration: {FULL_LIST} is absent "
+            "(../shared/data is only present beside the project)."
+        )
     results.append(evaluate("curated excerpt", load_curated().control_list(), cases, args))
     if args.json:
         args.json.write_text(json.dumps({"configurations": results}, indent=2) + "\n")

@@ -16,13 +16,17 @@ from rich.tree import Tree
 from licentia.controls.model import Regime
 from licentia.errors import LicentiaError
 
-app = typer.Typer(help="Licentia: export control of dual-use and cyber-surveillance items.", no_args_is_help=True)
-controls_app = typer.Typer(help="The control lists: import, search, show, compare.", no_args_is_help=True)
+app = typer.Typer(
+    help="Licentia: export control of dual-use and cyber-surveillance items.", no_args_is_help=True
+)
+controls_app = typer.Typer(
+    help="The control lists: import, search, show, compare.", no_args_is_help=True
+)
 app.add_typer(controls_app, name="controls")
 console = Console()
 errors = Console(stderr=True)
 
-DEMO_PASSWORD = "licentia-demo"  # noqa: S105 - printed for the demo; never used outside it
+DEMO_PASSWORD = "licentia-demo"  # printed for the demo; never used outside it
 RegimeOption = Annotated[Regime, typer.Option(help="Which list")]
 VersionOption = Annotated[str | None, typer.Option(help="List version (default: in force today)")]
 
@@ -36,7 +40,11 @@ def _django() -> None:
 
 def _progress() -> Progress:
     return Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
     )
 
 
@@ -77,8 +85,16 @@ def serve(
     os.execvp(
         sys.executable,
         [
-            sys.executable, "-m", "gunicorn", "licentia.web.wsgi:application",
-            "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "licentia.web.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
         ],
     )
 
@@ -86,7 +102,9 @@ def serve(
 @app.command()
 def demo(
     port: Annotated[int, typer.Option()] = 8000,
-    data_dir: Annotated[Path, typer.Option(help="Where the demo database lives")] = Path("var/demo"),
+    data_dir: Annotated[Path, typer.Option(help="Where the demo database lives")] = Path(
+        "var/demo"
+    ),
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Prepare the data only")] = False,
 ) -> None:
     """Set up an embedded SQLite demo with sample data and start it."""
@@ -112,7 +130,12 @@ def demo(
 def controls_import(
     file: Annotated[Path, typer.Argument(help="List file to import", exists=False)],
     file_format: Annotated[
-        str | None, typer.Option("--format", help="eu-annex-i-json or us-ccl-ecfr-xml (default: detect)")
+        str | None,
+        typer.Option("--format", help="eu-annex-i-json or us-ccl-ecfr-xml (default: detect)"),
+    ] = None,
+    version: Annotated[
+        str | None,
+        typer.Option(help="Version label (an ISO date) when the file carries none, as eCFR XML"),
     ] = None,
 ) -> None:
     """Import a control list version (nothing is written unless the whole file is valid)."""
@@ -122,8 +145,12 @@ def controls_import(
 
     with _progress() as progress:
         task = progress.add_task(f"Reading and checking {file}", total=None)
-        control_list = _run(lambda: parse_control_list(file, file_format=file_format))
-        progress.update(task, description=f"Storing {len(control_list)} entries and comparing versions")
+        control_list = _run(
+            lambda: parse_control_list(file, file_format=file_format, version=version)
+        )
+        progress.update(
+            task, description=f"Storing {len(control_list)} entries and comparing versions"
+        )
         result = _run(lambda: import_control_list(control_list=control_list))
     console.print(result.summary())
 
@@ -164,7 +191,12 @@ def controls_search(
     table = Table("entry", "score", "text", "cyber")
     for hit in hits:
         text = hit.entry.text or hit.entry.summary
-        table.add_row(hit.entry.path, f"{hit.score:.2f}", text[:110], "yes" if hit.entry.cyber_surveillance else "")
+        table.add_row(
+            hit.entry.path,
+            f"{hit.score:.2f}",
+            text[:110],
+            "yes" if hit.entry.cyber_surveillance else "",
+        )
     console.print(table)
 
 
@@ -192,11 +224,16 @@ def controls_show(
         for name, on in (
             ("cyber-surveillance item (Recommendation (EU) 2024/2659)", entry.cyber_surveillance),
             ("Annex IV", entry.annex_iv),
-            ("excluded from general authorisations (Annex II Section I)", entry.excluded_from_general_authorisations),
+            (
+                "excluded from general authorisations (Annex II Section I)",
+                entry.excluded_from_general_authorisations,
+            ),
         )
         if on
     ]
-    console.print(f"origin: {entry.origin.description}" + (f"; {'; '.join(flags)}" if flags else ""))
+    console.print(
+        f"origin: {entry.origin.description}" + (f"; {'; '.join(flags)}" if flags else "")
+    )
     if entry.related_codes:
         console.print(f"corresponding codes: {', '.join(entry.related_codes)}")
     tree = Tree(entry.path)
@@ -216,7 +253,8 @@ def controls_show(
     console.print(
         "versions: "
         + ", ".join(
-            f"{v.version}{' (excerpt)' if v.excerpt else ''}{f' [{change}]' if change else ''}" for v, change in history
+            f"{v.version}{' (excerpt)' if v.excerpt else ''}{f' [{change}]' if change else ''}"
+            for v, change in history
         )
     )
 
@@ -265,11 +303,15 @@ def classify(
     console.print(f"list: {list_version}")
     for candidate in result.candidates:
         cyber = " [cyber-surveillance item]" if candidate.cyber_surveillance else ""
-        console.print(f"\n[bold]{candidate.path}[/] (score {candidate.score}){cyber}: {candidate.summary[:200]}")
+        console.print(
+            f"\n[bold]{candidate.path}[/] (score {candidate.score}){cyber}: {candidate.summary[:200]}"
+        )
         for path, text in candidate.provisions:
             console.print(f"  matches {path}: {text[:120]}")
         for exclusion in candidate.may_release:
-            console.print(f"  may be released by {exclusion.source_note}: {exclusion.summary[:160]}")
+            console.print(
+                f"  may be released by {exclusion.source_note}: {exclusion.summary[:160]}"
+            )
     for candidate in result.released:
         for release in candidate.released_by:
             console.print(
@@ -277,7 +319,9 @@ def classify(
                 f"(you wrote: {', '.join(release.matched)}): {release.exclusion.summary}"
             )
     for flag in result.non_listed_flags:
-        console.print(f"\n[bold yellow]possible non-listed cyber-surveillance item[/]: {flag.category.summary}")
+        console.print(
+            f"\n[bold yellow]possible non-listed cyber-surveillance item[/]: {flag.category.summary}"
+        )
     if result.questions:
         console.print("\nQuestions to answer:")
         for question in result.questions:

@@ -37,7 +37,11 @@ def load_demo_data(*, password: str) -> list[tuple[str, str]]:
     """Create (or refresh) the demo organisation, users and products; returns the logins."""
     organisation, _ = Organisation.objects.get_or_create(
         name="Demo Surveillance Technologies GmbH",
-        defaults={"kind": OrganisationKind.EXPORTER, "member_state": "DE", "eori": "DE123456789012345"},
+        defaults={
+            "kind": OrganisationKind.EXPORTER,
+            "member_state": "DE",
+            "eori": "DE123456789012345",
+        },
     )
     users = []
     for username, role in (
@@ -47,7 +51,9 @@ def load_demo_data(*, password: str) -> list[tuple[str, str]]:
         user, _ = get_user_model().objects.get_or_create(username=username)
         user.set_password(password)
         user.save()
-        Membership.objects.update_or_create(user=user, defaults={"organisation": organisation, "role": role})
+        Membership.objects.update_or_create(
+            user=user, defaults={"organisation": organisation, "role": role}
+        )
         users.append((username, role.label))
     admin, _ = get_user_model().objects.get_or_create(
         username="operator", defaults={"is_staff": True, "is_superuser": True}

@@ -25,24 +25,39 @@ def test_openapi_schema_and_docs_are_served(client):
 
 def test_versions_search_entry_and_compare(client, lists):
     versions = client.get("/api/v1/controls/versions").json()
-    assert [(v["version"], v["valid_to"]) for v in versions] == [("2026-11-15", None), ("2025-11-15", "2026-11-15")]
+    assert [(v["version"], v["valid_to"]) for v in versions] == [
+        ("2026-11-15", None),
+        ("2025-11-15", "2026-11-15"),
+    ]
 
-    hits = client.get("/api/v1/controls/search", {"q": "imsi catcher", "version": "2025-11-15"}).json()["hits"]
+    hits = client.get(
+        "/api/v1/controls/search", {"q": "imsi catcher", "version": "2025-11-15"}
+    ).json()["hits"]
     assert "5A001.f.2" in [hit["entry"]["path"] for hit in hits[:3]]
 
     entry = client.get("/api/v1/controls/entries/5A001.f", {"version": "2025-11-15"}).json()
-    assert [c["path"] for c in entry["children"]] == ["5A001.f.1", "5A001.f.2", "5A001.f.3", "5A001.f.4"]
+    assert [c["path"] for c in entry["children"]] == [
+        "5A001.f.1",
+        "5A001.f.2",
+        "5A001.f.3",
+        "5A001.f.4",
+    ]
     assert entry["cyber_surveillance"] is True
     assert entry["citation"].startswith("5A001.f, Annex I")
 
-    compared = client.get("/api/v1/controls/compare", {"old": "2025-11-15", "new": "2026-11-15"}).json()
+    compared = client.get(
+        "/api/v1/controls/compare", {"old": "2025-11-15", "new": "2026-11-15"}
+    ).json()
     assert compared["counts"] == {"added": 1, "removed": 1, "changed": 1}
 
 
 def test_classify_cites_the_list_version(client, lists):
     response = client.post(
         "/api/v1/controls/classify",
-        {"description": "fake base station that captures IMSI and IMEI of nearby phones", "version": "2025-11-15"},
+        {
+            "description": "fake base station that captures IMSI and IMEI of nearby phones",
+            "version": "2025-11-15",
+        },
         content_type="application/json",
     )
     body = response.json()
@@ -71,5 +86,7 @@ def test_errors_have_one_shape(client, lists, method, url, payload, status, code
 
 
 def test_payload_validation_is_422(client, lists):
-    response = client.post("/api/v1/controls/classify", {"description": "x" * 6000}, content_type="application/json")
+    response = client.post(
+        "/api/v1/controls/classify", {"description": "x" * 6000}, content_type="application/json"
+    )
     assert response.status_code == 422

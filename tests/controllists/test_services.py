@@ -43,12 +43,19 @@ def test_a_new_version_records_its_differences_and_closes_the_previous_one():
     assert result.list_version.previous == old
     assert result.diff is not None
     assert result.diff.counts() == {"added": 1, "removed": 1, "changed": 1}
-    stored = {(c.path, c.kind) for c in ControlListChange.objects.filter(list_version=result.list_version)}
+    stored = {
+        (c.path, c.kind) for c in ControlListChange.objects.filter(list_version=result.list_version)
+    }
     assert stored == {("5A001.k", "added"), ("5A004.a", "removed"), ("5A001.j", "changed")}
     assert services.get_version(regime=Regime.EU_ANNEX_I, on=date(2026, 1, 1)) == old
-    assert services.get_version(regime=Regime.EU_ANNEX_I, on=date(2027, 1, 1)) == result.list_version
+    assert (
+        services.get_version(regime=Regime.EU_ANNEX_I, on=date(2027, 1, 1)) == result.list_version
+    )
     history = services.entry_history(regime=Regime.EU_ANNEX_I, path="5A001.j")
-    assert [(v.version, change) for v, change in history] == [("2025-11-15", None), ("2026-11-15", "changed")]
+    assert [(v.version, change) for v, change in history] == [
+        ("2025-11-15", None),
+        ("2026-11-15", "changed"),
+    ]
 
 
 def test_stored_versions_are_immutable():
@@ -66,7 +73,9 @@ def test_round_trip_keeps_every_field():
 
 def test_failed_import_writes_nothing(tmp_path):
     broken = tmp_path / "annex.json"
-    broken.write_text('{"corpus_version": "x", "valid_from": "2025-11-15", "source_url": "u", "entries": [')
+    broken.write_text(
+        '{"corpus_version": "x", "valid_from": "2025-11-15", "source_url": "u", "entries": ['
+    )
     with pytest.raises(ImportFailed):
         services.import_file(path=broken)
     assert ControlListVersion.objects.count() == 0
@@ -100,8 +109,12 @@ def test_unknown_version_and_entry_name_what_exists():
 
 def test_full_list_is_preferred_to_the_excerpt_and_annotated_by_it():
     services.import_curated()
-    full = services.import_file(path=shared_file("controls/eu-annex-i-consolidated-2025-11-15.json"))
+    full = services.import_file(
+        path=shared_file("controls/eu-annex-i-consolidated-2025-11-15.json")
+    )
     assert services.get_version(regime=Regime.EU_ANNEX_I) == full.list_version
-    result = services.classify(description="portable IMSI catcher for police", list_version=full.list_version)
+    result = services.classify(
+        description="portable IMSI catcher for police", list_version=full.list_version
+    )
     assert result.top == "5A001.f.2"
     assert result.candidates[0].citation.endswith("version 2025-11-15")

@@ -35,7 +35,11 @@ def test_record_classification_and_flag_it_when_the_list_changes(client, excerpt
     assert suggestion["top"] == "5A001.f.2"
     recorded = client.post(
         f"/api/v1/products/{product_id}/classifications",
-        {"entry_path": "5a001.j", "answers": {"Carrier-class network?": "yes"}, "rationale": "backbone probe"},
+        {
+            "entry_path": "5a001.j",
+            "answers": {"Carrier-class network?": "yes"},
+            "rationale": "backbone probe",
+        },
         content_type="application/json",
     )
     assert recorded.status_code == 201
@@ -53,15 +57,21 @@ def test_not_listed_is_never_flagged_and_unknown_paths_are_refused(client, excer
     _, user = exporter()
     client.force_login(user)
     product_id = client.post(
-        "/api/v1/products/", {"name": "Router", "description": "office router"}, content_type="application/json"
+        "/api/v1/products/",
+        {"name": "Router", "description": "office router"},
+        content_type="application/json",
     ).json()["id"]
     refused = client.post(
-        f"/api/v1/products/{product_id}/classifications", {"entry_path": "5A001.zz"}, content_type="application/json"
+        f"/api/v1/products/{product_id}/classifications",
+        {"entry_path": "5A001.zz"},
+        content_type="application/json",
     )
     assert refused.status_code == 404
     assert ProductClassification.objects.count() == 0
     client.post(
-        f"/api/v1/products/{product_id}/classifications", {"entry_path": "not_listed"}, content_type="application/json"
+        f"/api/v1/products/{product_id}/classifications",
+        {"entry_path": "not_listed"},
+        content_type="application/json",
     )
     controls.import_control_list(control_list=next_version())
     assert ProductClassification.objects.get().needs_review is False
@@ -72,7 +82,9 @@ def test_another_organisations_product_is_not_found(client, excerpt):
     _, bob = exporter(name="Other Exporter", username="bob")
     client.force_login(alice)
     product_id = client.post(
-        "/api/v1/products/", {"name": "Secret", "description": "IMSI catcher"}, content_type="application/json"
+        "/api/v1/products/",
+        {"name": "Secret", "description": "IMSI catcher"},
+        content_type="application/json",
     ).json()["id"]
     client.force_login(bob)
     assert client.get(f"/api/v1/products/{product_id}").status_code == 404
@@ -82,6 +94,8 @@ def test_another_organisations_product_is_not_found(client, excerpt):
 def test_blank_product_fields_are_refused(client, excerpt):
     _, user = exporter()
     client.force_login(user)
-    response = client.post("/api/v1/products/", {"name": " ", "description": "x"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/products/", {"name": " ", "description": "x"}, content_type="application/json"
+    )
     assert response.status_code == 422
     assert response.json()["details"] == {"field": "name"}

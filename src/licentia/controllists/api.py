@@ -205,7 +205,9 @@ def compare_out(regime: str, diff: ListDiff) -> CompareOut:
         old_version=diff.old_version,
         new_version=diff.new_version,
         counts=diff.counts(),
-        changes=[ChangeOut(path=c.path, kind=c.kind.value, fields=list(c.fields)) for c in diff.changes],
+        changes=[
+            ChangeOut(path=c.path, kind=c.kind.value, fields=list(c.fields)) for c in diff.changes
+        ],
     )
 
 
@@ -238,7 +240,9 @@ def search(
     )
 
 
-@router.get("/entries/{path}", response=EntryDetailOut, summary="One entry with its tree and history")
+@router.get(
+    "/entries/{path}", response=EntryDetailOut, summary="One entry with its tree and history"
+)
 def entry(
     request: HttpRequest, path: str, regime: Regime = Regime.EU_ANNEX_I, version: str | None = None
 ) -> EntryDetailOut:
@@ -249,7 +253,9 @@ def entry(
     return EntryDetailOut(
         **base.model_dump(),
         ancestors=[a.path for a in control_list.ancestors(found.path)],
-        children=[entry_out(c, control_list.citation(c.path)) for c in control_list.children(found.path)],
+        children=[
+            entry_out(c, control_list.citation(c.path)) for c in control_list.children(found.path)
+        ],
         history=[
             {"version": v.version, "excerpt": str(v.excerpt).lower(), "change": change}
             for v, change in services.entry_history(regime=regime, path=found.path)
@@ -298,7 +304,9 @@ def _candidate_out(candidate: Candidate) -> CandidateOut:
         may_release=[_exclusion_out(x) for x in candidate.may_release],
         released_by=[
             ReleaseOut(
-                source_note=r.exclusion.source_note, summary=r.exclusion.summary, matched=list(r.matched)
+                source_note=r.exclusion.source_note,
+                summary=r.exclusion.summary,
+                matched=list(r.matched),
             )
             for r in candidate.released_by
         ],

@@ -75,7 +75,9 @@ class ControlEntry(models.Model):
     cyber_surveillance = models.BooleanField(default=False)
     annex_iv = models.BooleanField(default=False)
     excluded_from_general_authorisations = models.BooleanField(default=False)
-    origin = models.CharField(max_length=20, choices=[(o.value, o.description) for o in OriginRegime])
+    origin = models.CharField(
+        max_length=20, choices=[(o.value, o.description) for o in OriginRegime]
+    )
     related_codes = models.JSONField(default=list)
     reasons_for_control = models.JSONField(default=list)
 

@@ -46,7 +46,9 @@ class ImportResult:
 
     def summary(self) -> str:
         if not self.created:
-            return f"{self.list_version} is already imported with the same content; nothing changed."
+            return (
+                f"{self.list_version} is already imported with the same content; nothing changed."
+            )
         if self.diff is None:
             return f"Imported {self.list_version}: {self.list_version.entries.count()} entries (first version)."
         counts = ", ".join(f"{n} {kind}" for kind, n in self.diff.counts().items())
@@ -56,8 +58,12 @@ class ImportResult:
         )
 
 
-def import_file(*, path: Path, file_format: str | None = None) -> ImportResult:
-    return import_control_list(control_list=parse_control_list(path, file_format=file_format))
+def import_file(
+    *, path: Path, file_format: str | None = None, version: str | None = None
+) -> ImportResult:
+    return import_control_list(
+        control_list=parse_control_list(path, file_format=file_format, version=version)
+    )
 
 
 def import_curated() -> ImportResult:
@@ -110,7 +116,9 @@ def import_control_list(*, control_list: ControlList) -> ImportResult:
             source_url=control_list.source_url,
             checksum=control_list.checksum,
             definitions=[dataclasses.asdict(d) for d in control_list.definitions],
-            general_authorisations=[dataclasses.asdict(g) for g in control_list.general_authorisations],
+            general_authorisations=[
+                dataclasses.asdict(g) for g in control_list.general_authorisations
+            ],
             previous=previous,
         )
         StoredEntry.objects.bulk_create(
@@ -144,7 +152,9 @@ def list_versions(*, regime: Regime | None = None) -> list[ControlListVersion]:
     return list(versions)
 
 
-def get_version(*, regime: Regime, version: str | None = None, on: date | None = None) -> ControlListVersion:
+def get_version(
+    *, regime: Regime, version: str | None = None, on: date | None = None
+) -> ControlListVersion:
     """A stored version: the one named, or the one in force on a day (today by default).
 
     A full list is preferred to the curated excerpt of the same day.
@@ -191,8 +201,12 @@ def _core_list_cached(pk: int, checksum: str) -> ControlList:
         title=stored.title,
         excerpt=stored.excerpt,
         entries=tuple(_core_entry(e) for e in stored.entries.order_by("position")),
-        definitions=tuple(Definition(d["term"], d["text"], tuple(d["categories"])) for d in stored.definitions),
-        general_authorisations=tuple(GeneralAuthorisation(**g) for g in stored.general_authorisations),
+        definitions=tuple(
+            Definition(d["term"], d["text"], tuple(d["categories"])) for d in stored.definitions
+        ),
+        general_authorisations=tuple(
+            GeneralAuthorisation(**g) for g in stored.general_authorisations
+        ),
     )
 
 
@@ -240,13 +254,19 @@ def compare(*, old: ControlListVersion, new: ControlListVersion) -> ListDiff:
 
 def classify(*, description: str, list_version: ControlListVersion) -> Classification:
     if not description.strip():
-        raise InvalidInput("describe the product: what it is and what it does", details={"field": "description"})
+        raise InvalidInput(
+            "describe the product: what it is and what it does", details={"field": "description"}
+        )
     if len(description) > 5000:
-        raise InvalidInput("the description is longer than 5,000 characters", details={"field": "description"})
+        raise InvalidInput(
+            "the description is longer than 5,000 characters", details={"field": "description"}
+        )
     return _classifier(list_version.pk, list_version.checksum).classify(description)
 
 
-def _stored_entry(list_version: ControlListVersion, position: int, entry: ControlEntry) -> StoredEntry:
+def _stored_entry(
+    list_version: ControlListVersion, position: int, entry: ControlEntry
+) -> StoredEntry:
     return StoredEntry(
         list_version=list_version,
         position=position,

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from licentia.accounts.services import organisation_of
@@ -28,13 +30,29 @@ MAX_QUERY_LENGTH = 200
 
 def render_error(request: HttpRequest, error: LicentiaError) -> HttpResponse:
     """The page for a service error, with the error's status (404 shows the closest codes)."""
-    closest = error.details.get("closest") or []
     return render(
         request,
         "error.html",
-        {"error": error, "closest": closest, "status": error.status},
+        {"error": error, "closest": _closest_links(request, error), "status": error.status},
         status=error.status,
     )
+
+
+def _closest_links(request: HttpRequest, error: LicentiaError) -> list[tuple[str, str]]:
+    """Links to the codes closest to an unknown one, in the list version being looked at."""
+    closest = error.details.get("closest")
+    if not isinstance(closest, list):
+        return []
+    match = request.resolver_match
+    if match is not None and match.view_name == "controls:entry":
+        return [
+            (code, reverse("controls:entry", kwargs={**match.kwargs, "path": code}))
+            for code in closest
+        ]
+    kept = {key: request.GET[key] for key in ("regime", "version") if request.GET.get(key)}
+    return [
+        (code, f"{reverse('controls:browse')}?{urlencode({**kept, 'q': code})}") for code in closest
+    ]
 
 
 def shows_errors(view: View) -> View:
@@ -66,11 +84,14 @@ def regime_choices() -> list[tuple[str, str]]:
     return [(r.value, r.description) for r in Regime]
 
 
-def _version_context(regime: Regime, list_version: ControlListVersion) -> dict[str, Any]:
+def _version_context(
+    regime: Regime, list_version: ControlListVersion, version_param: str | None
+) -> dict[str, Any]:
     return {
         "regime": regime,
         "regimes": regime_choices(),
         "list_version": list_version,
+        "version_param": version_param or "",
         "versions": services.list_versions(regime=regime),
     }
 
@@ -112,8 +133,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def browse(request: HttpRequest) -> HttpResponse:
     regime = parse_regime(request.GET.get("regime"))
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    list_version = services.get_version(regime=regime, version=request.GET.get("version") or None)
-    context = _version_context(regime, list_version)
+    version_param = request.GET.get("version") or None
+    list_version = services.get_version(regime=regime, version=version_param)
+    context = _version_context(regime, list_version, version_param)
     context["q"] = query
     if query:
         index = services.index_for(list_version=list_version)
@@ -214,8 +236,9 @@ def compare(request: HttpRequest) -> HttpResponse:
 def classify(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     regime = parse_regime(data.get("regime"))
-    list_version = services.get_version(regime=regime, version=data.get("version") or None)
-    context = _version_context(regime, list_version)
+    version_param = data.get("version") or None
+    list_version = services.get_version(regime=regime, version=version_param)
+    context = _version_context(regime, list_version, version_param)
     description = data.get("description", "")
     context.update(description=description, organisation=_organisation_or_none(request))
     if request.method == "POST" or "description" in request.GET:

@@ -176,7 +176,9 @@ class Classifier:
         elif flags:
             reason = "No control entry describes the item; it may be a non-listed cyber-surveillance item."
         else:
-            reason = "No provision of this list version matches the item's functions closely enough."
+            reason = (
+                "No provision of this list version matches the item's functions closely enough."
+            )
         return self._result(
             Outcome.NOT_LISTED,
             reason,

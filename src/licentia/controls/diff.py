@@ -72,7 +72,9 @@ class ListDiff:
 
 def diff_lists(old: ControlList, new: ControlList) -> ListDiff:
     if old.regime is not new.regime:
-        raise ValueError(f"cannot compare lists of different regimes: {old.regime} and {new.regime}")
+        raise ValueError(
+            f"cannot compare lists of different regimes: {old.regime} and {new.regime}"
+        )
     old_paths = {entry.path: entry for entry in old}
     new_paths = {entry.path: entry for entry in new}
     changes: list[EntryChange] = []
@@ -94,7 +96,9 @@ def diff_lists(old: ControlList, new: ControlList) -> ListDiff:
     return ListDiff(old.version, new.version, tuple(changes))
 
 
-def affected_classifications(diff: ListDiff, classified_paths: Iterable[str]) -> dict[str, list[EntryChange]]:
+def affected_classifications(
+    diff: ListDiff, classified_paths: Iterable[str]
+) -> dict[str, list[EntryChange]]:
     """For each classified path that a change touches, the changes to review."""
     found: dict[str, list[EntryChange]] = {}
     for path in classified_paths:

@@ -105,9 +105,13 @@ def get_product(request: HttpRequest, product_id: int) -> ProductOut:
 def suggest(
     request: HttpRequest, product_id: int, regime: Regime = Regime.EU_ANNEX_I
 ) -> ClassificationOut:
-    product = services.get_product(organisation=organisation_of(request.user), product_id=product_id)
+    product = services.get_product(
+        organisation=organisation_of(request.user), product_id=product_id
+    )
     list_version = controls.get_version(regime=regime)
-    return classification_out(controls.classify(description=product.description, list_version=list_version))
+    return classification_out(
+        controls.classify(description=product.description, list_version=list_version)
+    )
 
 
 @router.post(
@@ -115,10 +119,10 @@ def suggest(
     response={201: ClassificationRecordOut},
     summary="Record the chosen classification with its list version and answers",
 )
-def record(
-    request: HttpRequest, product_id: int, payload: ClassificationRecordIn
-) -> Status:
-    product = services.get_product(organisation=organisation_of(request.user), product_id=product_id)
+def record(request: HttpRequest, product_id: int, payload: ClassificationRecordIn) -> Status:
+    product = services.get_product(
+        organisation=organisation_of(request.user), product_id=product_id
+    )
     list_version = controls.get_version(regime=payload.regime, version=payload.version)
     recorded = services.record_classification(
         product=product,

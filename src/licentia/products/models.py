@@ -12,9 +12,13 @@ NOT_LISTED = "NOT_LISTED"
 
 
 class Product(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="products")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="products"
+    )
     name = models.CharField(max_length=200)
-    description = models.TextField(help_text="What the item is and what it does, in technical terms")
+    description = models.TextField(
+        help_text="What the item is and what it does, in technical terms"
+    )
     internal_reference = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

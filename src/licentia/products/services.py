@@ -36,7 +36,9 @@ def create_product(
     if not name.strip():
         raise InvalidInput("a product needs a name", details={"field": "name"})
     if not description.strip():
-        raise InvalidInput("describe what the product is and does", details={"field": "description"})
+        raise InvalidInput(
+            "describe what the product is and does", details={"field": "description"}
+        )
     return Product.objects.create(
         organisation=organisation,
         name=name.strip(),

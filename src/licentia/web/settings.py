@@ -31,7 +31,7 @@ if not SECRET_KEY:
             "LICENTIA_SECRET_KEY is not set. Set it to a long random value "
             "(or LICENTIA_DEMO=1 for the demo)."
         )
-    SECRET_KEY = "licentia-insecure-demo-key-not-for-production"  # noqa: S105
+    SECRET_KEY = "licentia-insecure-demo-key-not-for-production"
 
 ALLOWED_HOSTS = [
     host.strip()

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,22 +14,72 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('exporter', 'Exporter'), ('broker', 'Broker'), ('technical-assistance', 'Technical-assistance provider'), ('authority', 'Competent authority')], max_length=32)),
-                ('member_state', models.CharField(help_text='ISO 3166-1 alpha-2 code of the Member State of establishment', max_length=2)),
-                ('eori', models.CharField(blank=True, max_length=17, verbose_name='EORI number')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("exporter", "Exporter"),
+                            ("broker", "Broker"),
+                            ("technical-assistance", "Technical-assistance provider"),
+                            ("authority", "Competent authority"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "member_state",
+                    models.CharField(
+                        help_text="ISO 3166-1 alpha-2 code of the Member State of establishment",
+                        max_length=2,
+                    ),
+                ),
+                ("eori", models.CharField(blank=True, max_length=17, verbose_name="EORI number")),
             ],
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('exporter-administrator', 'Exporter administrator'), ('exporter-member', 'Exporter member')], max_length=32)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='membership', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("exporter-administrator", "Exporter administrator"),
+                            ("exporter-member", "Exporter member"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="membership",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
         ),
     ]

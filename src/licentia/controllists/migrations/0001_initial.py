@@ -5,88 +5,182 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ControlListVersion',
+            name="ControlListVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('regime', models.CharField(choices=[('eu-annex-i', 'Annex I to Regulation (EU) 2021/821 (EU dual-use list)'), ('us-ccl', 'US Commerce Control List, 15 CFR Part 774 Supplement No. 1')], max_length=16)),
-                ('version', models.CharField(max_length=64)),
-                ('excerpt', models.BooleanField(default=False, help_text="The project's curated excerpt rather than the full list")),
-                ('valid_from', models.DateField()),
-                ('valid_to', models.DateField(blank=True, null=True)),
-                ('title', models.CharField(blank=True, max_length=300)),
-                ('source', models.CharField(max_length=300)),
-                ('source_url', models.URLField(max_length=500)),
-                ('checksum', models.CharField(max_length=64)),
-                ('definitions', models.JSONField(default=list)),
-                ('general_authorisations', models.JSONField(default=list)),
-                ('imported_at', models.DateTimeField(auto_now_add=True)),
-                ('previous', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='controllists.controllistversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "regime",
+                    models.CharField(
+                        choices=[
+                            (
+                                "eu-annex-i",
+                                "Annex I to Regulation (EU) 2021/821 (EU dual-use list)",
+                            ),
+                            (
+                                "us-ccl",
+                                "US Commerce Control List, 15 CFR Part 774 Supplement No. 1",
+                            ),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("version", models.CharField(max_length=64)),
+                (
+                    "excerpt",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The project's curated excerpt rather than the full list",
+                    ),
+                ),
+                ("valid_from", models.DateField()),
+                ("valid_to", models.DateField(blank=True, null=True)),
+                ("title", models.CharField(blank=True, max_length=300)),
+                ("source", models.CharField(max_length=300)),
+                ("source_url", models.URLField(max_length=500)),
+                ("checksum", models.CharField(max_length=64)),
+                ("definitions", models.JSONField(default=list)),
+                ("general_authorisations", models.JSONField(default=list)),
+                ("imported_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "previous",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="controllists.controllistversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['regime', 'excerpt', '-valid_from'],
+                "ordering": ["regime", "excerpt", "-valid_from"],
             },
         ),
         migrations.CreateModel(
-            name='ControlListChange',
+            name="ControlListChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(db_index=True, max_length=40)),
-                ('kind', models.CharField(choices=[('added', 'The entry is new in this version.'), ('removed', 'The entry no longer exists in this version.'), ('changed', "The entry's text, notes or flags differ from the previous version.")], max_length=8)),
-                ('fields', models.JSONField(default=list)),
-                ('list_version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='controllists.controllistversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(db_index=True, max_length=40)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("added", "The entry is new in this version."),
+                            ("removed", "The entry no longer exists in this version."),
+                            (
+                                "changed",
+                                "The entry's text, notes or flags differ from the previous version.",
+                            ),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("fields", models.JSONField(default=list)),
+                (
+                    "list_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="controllists.controllistversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['list_version', 'path'],
+                "ordering": ["list_version", "path"],
             },
         ),
         migrations.CreateModel(
-            name='ControlEntry',
+            name="ControlEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('path', models.CharField(max_length=40)),
-                ('code', models.CharField(db_index=True, max_length=5)),
-                ('parent_path', models.CharField(blank=True, max_length=40)),
-                ('category', models.CharField(max_length=1)),
-                ('product_group', models.CharField(max_length=1)),
-                ('text', models.TextField(blank=True)),
-                ('summary', models.TextField(blank=True)),
-                ('notes', models.JSONField(default=list)),
-                ('exclusions', models.JSONField(default=list)),
-                ('defined_terms', models.JSONField(default=list)),
-                ('parameters', models.JSONField(default=list)),
-                ('keywords', models.JSONField(default=list)),
-                ('questions', models.JSONField(default=list)),
-                ('cyber_surveillance', models.BooleanField(default=False)),
-                ('annex_iv', models.BooleanField(default=False)),
-                ('excluded_from_general_authorisations', models.BooleanField(default=False)),
-                ('origin', models.CharField(choices=[('wassenaar', 'Wassenaar Arrangement (entries x0xx)'), ('mtcr', 'Missile Technology Control Regime (entries x1xx)'), ('nsg', 'Nuclear Suppliers Group (entries x2xx)'), ('australia-group', 'Australia Group (entries x3xx)'), ('cwc', 'Chemical Weapons Convention (entries x4xx)'), ('eu-only', 'EU-level control without a multilateral regime (entries x9xx)'), ('national', 'National or unilateral control (e.g. US x5xx/x6xx/x9xx ECCNs)')], max_length=20)),
-                ('related_codes', models.JSONField(default=list)),
-                ('reasons_for_control', models.JSONField(default=list)),
-                ('list_version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='controllists.controllistversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("path", models.CharField(max_length=40)),
+                ("code", models.CharField(db_index=True, max_length=5)),
+                ("parent_path", models.CharField(blank=True, max_length=40)),
+                ("category", models.CharField(max_length=1)),
+                ("product_group", models.CharField(max_length=1)),
+                ("text", models.TextField(blank=True)),
+                ("summary", models.TextField(blank=True)),
+                ("notes", models.JSONField(default=list)),
+                ("exclusions", models.JSONField(default=list)),
+                ("defined_terms", models.JSONField(default=list)),
+                ("parameters", models.JSONField(default=list)),
+                ("keywords", models.JSONField(default=list)),
+                ("questions", models.JSONField(default=list)),
+                ("cyber_surveillance", models.BooleanField(default=False)),
+                ("annex_iv", models.BooleanField(default=False)),
+                ("excluded_from_general_authorisations", models.BooleanField(default=False)),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("wassenaar", "Wassenaar Arrangement (entries x0xx)"),
+                            ("mtcr", "Missile Technology Control Regime (entries x1xx)"),
+                            ("nsg", "Nuclear Suppliers Group (entries x2xx)"),
+                            ("australia-group", "Australia Group (entries x3xx)"),
+                            ("cwc", "Chemical Weapons Convention (entries x4xx)"),
+                            (
+                                "eu-only",
+                                "EU-level control without a multilateral regime (entries x9xx)",
+                            ),
+                            (
+                                "national",
+                                "National or unilateral control (e.g. US x5xx/x6xx/x9xx ECCNs)",
+                            ),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("related_codes", models.JSONField(default=list)),
+                ("reasons_for_control", models.JSONField(default=list)),
+                (
+                    "list_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="controllists.controllistversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['list_version', 'position'],
+                "ordering": ["list_version", "position"],
             },
         ),
         migrations.AddConstraint(
-            model_name='controllistversion',
-            constraint=models.UniqueConstraint(fields=('regime', 'version', 'excerpt'), name='unique_control_list_version'),
+            model_name="controllistversion",
+            constraint=models.UniqueConstraint(
+                fields=("regime", "version", "excerpt"), name="unique_control_list_version"
+            ),
         ),
         migrations.AddIndex(
-            model_name='controlentry',
-            index=models.Index(fields=['path'], name='controllist_path_bd7630_idx'),
+            model_name="controlentry",
+            index=models.Index(fields=["path"], name="controllist_path_bd7630_idx"),
         ),
         migrations.AddConstraint(
-            model_name='controlentry',
-            constraint=models.UniqueConstraint(fields=('list_version', 'path'), name='unique_entry_path'),
+            model_name="controlentry",
+            constraint=models.UniqueConstraint(
+                fields=("list_version", "path"), name="unique_entry_path"
+            ),
         ),
     ]

@@ -25,12 +25,12 @@ class Importer:
     module: str
     parser: str
 
-    def parse(self, path: Path) -> ControlList:
-        function: Callable[[Path], ControlList] = getattr(import_module(self.module), self.parser)
-        return function(path)
+    def parse(self, path: Path, *, version: str | None = None) -> ControlList:
+        function: Callable[..., ControlList] = getattr(import_module(self.module), self.parser)
+        return function(path, version=version)
 
     def sniff(self, head: bytes) -> bool:
-        sniffer: Callable[[bytes], bool] = getattr(import_module(self.module), "sniff")
+        sniffer: Callable[[bytes], bool] = import_module(self.module).sniff
         return sniffer(head)
 
 
@@ -66,7 +66,10 @@ def detect_format(path: Path) -> str:
     )
 
 
-def parse_control_list(path: Path, *, file_format: str | None = None) -> ControlList:
+def parse_control_list(
+    path: Path, *, file_format: str | None = None, version: str | None = None
+) -> ControlList:
+    """Parse a list file; `version` names the version when the file does not (eCFR XML)."""
     if not path.is_file():
         raise ImportFailed("no such file", source=str(path))
     if path.stat().st_size > MAX_FILE_BYTES:
@@ -79,4 +82,4 @@ def parse_control_list(path: Path, *, file_format: str | None = None) -> Control
         raise ImportFailed(
             f"unknown format {chosen!r}; known formats: {', '.join(IMPORTERS)}", source=str(path)
         )
-    return importer.parse(path)
+    return importer.parse(path, version=version)

@@ -36,7 +36,9 @@ FORMAT = "eu-annex-i-json"
 
 _LINE = re.compile(r"^(?P<path>\S+)\s+(?P<text>.*)$")
 _NOTE_START = re.compile(r"^(?:(?P<tech>Technical Notes?)|(?P<nb>N\.\s?B\.)|(?P<note>Notes?\b))")
-_NOTE_SPLIT = re.compile(r"(?<!Technical)\s(?=(?:Technical Notes?|Notes?(?: \d+)?|N\.\s?B\.(?:\s?\d+\.)?):)")
+_NOTE_SPLIT = re.compile(
+    r"(?<!Technical)\s(?=(?:Technical Notes?|Notes?(?: \d+)?|N\.\s?B\.(?:\s?\d+\.)?):)"
+)
 _DECONTROL = re.compile(r"\b(?:does|do) not (?:control|include|apply)\b")
 _QUOTED_TERM = re.compile(r'"([^"]{2,80})"')
 _DEFINITION = re.compile(r'^"(?P<term>[^"]+)"\s*(?:\((?P<cats>[0-9 ]+)\))?\s*(?P<text>.+)$')
@@ -50,7 +52,8 @@ def sniff(head: bytes) -> bool:
     return head.lstrip().startswith(b"{") and b'"corpus_version"' in head
 
 
-def parse_eu_annex_json(path: Path) -> ControlList:
+def parse_eu_annex_json(path: Path, *, version: str | None = None) -> ControlList:
+    """Read the file; `version` overrides the version label (the consolidation date)."""
     source = str(path)
     raw = _read(path)
     try:
@@ -65,10 +68,14 @@ def parse_eu_annex_json(path: Path) -> ControlList:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportFailed(
-            f"malformed JSON: {exc.msg}", source=source, position=f"line {exc.lineno}, column {exc.colno}"
+            f"malformed JSON: {exc.msg}",
+            source=source,
+            position=f"line {exc.lineno}, column {exc.colno}",
         ) from exc
     if not isinstance(document, dict):
-        raise ImportFailed("expected a JSON object at the top level", source=source, position="line 1")
+        raise ImportFailed(
+            "expected a JSON object at the top level", source=source, position="line 1"
+        )
     for key in _REQUIRED:
         if key not in document:
             raise ImportFailed("required field is missing", source=source, field=key)
@@ -91,7 +98,7 @@ def parse_eu_annex_json(path: Path) -> ControlList:
 
     return ControlList(
         regime=Regime.EU_ANNEX_I,
-        version=valid_from.isoformat(),
+        version=version or valid_from.isoformat(),
         valid_from=valid_from,
         source=f"EUR-Lex consolidated text {document['corpus_version']}",
         source_url=str(document["source_url"]),
@@ -100,7 +107,9 @@ def parse_eu_annex_json(path: Path) -> ControlList:
         title=f"Annex I to Regulation (EU) 2021/821, consolidated version of {valid_from:%d %B %Y}",
         definitions=_definitions(document.get("docs", [])),
         general_authorisations=tuple(
-            GeneralAuthorisation(key=str(g["id"]), title=str(g["title"]), text=str(g["verbatim_text"]))
+            GeneralAuthorisation(
+                key=str(g["id"]), title=str(g["title"]), text=str(g["verbatim_text"])
+            )
             for g in document.get("geas", [])
             if isinstance(g, dict) and {"id", "title", "verbatim_text"} <= g.keys()
         ),
@@ -121,20 +130,23 @@ def _date(value: object, *, source: str, field: str) -> date:
         raise ImportFailed(f"not an ISO date: {value!r}", source=source, field=field) from exc
 
 
-def _entries_of(
-    item: Any, *, index: int, source: str, section_i: set[str]
-) -> list[ControlEntry]:
+def _entries_of(item: Any, *, index: int, source: str, section_i: set[str]) -> list[ControlEntry]:
     position = f"entries[{index}]"
     if not isinstance(item, dict):
         raise ImportFailed("expected an object", source=source, position=position)
     code = item.get("entry_code")
     if not isinstance(code, str) or not HEAD_CODE.match(code):
         raise ImportFailed(
-            f"not a control entry code: {code!r}", source=source, position=position, field="entry_code"
+            f"not a control entry code: {code!r}",
+            source=source,
+            position=position,
+            field="entry_code",
         )
     verbatim = item.get("verbatim_text")
     if not isinstance(verbatim, str) or not verbatim.strip():
-        raise ImportFailed("missing provision text", source=source, position=position, field="verbatim_text")
+        raise ImportFailed(
+            "missing provision text", source=source, position=position, field="verbatim_text"
+        )
 
     texts: dict[str, str] = {}
     notes: dict[str, list[Note]] = {}

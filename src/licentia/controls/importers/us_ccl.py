@@ -122,6 +122,11 @@ _TRUNCATION_ERRORS = frozenset(
 )
 
 
+def sniff(head: bytes) -> bool:
+    """True when the first bytes of a file look like the eCFR supplement of Part 774."""
+    return b"<DIV9" in head and b"Supplement No. 1 to Part 774" in head
+
+
 def parse_us_ccl(
     path: Path, *, version: str | None = None, valid_from: date | None = None
 ) -> ControlList:

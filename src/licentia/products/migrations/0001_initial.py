@@ -6,46 +6,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('controllists', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("controllists", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(help_text='What the item is and what it does, in technical terms')),
-                ('internal_reference', models.CharField(blank=True, max_length=100)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='products', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "description",
+                    models.TextField(
+                        help_text="What the item is and what it does, in technical terms"
+                    ),
+                ),
+                ("internal_reference", models.CharField(blank=True, max_length=100)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="products",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ProductClassification',
+            name="ProductClassification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('entry_path', models.CharField(help_text='The control entry path, or NOT_LISTED', max_length=40)),
-                ('answers', models.JSONField(default=dict, help_text='The questions answered, and the answers')),
-                ('rationale', models.TextField(blank=True)),
-                ('classified_at', models.DateTimeField(auto_now_add=True)),
-                ('needs_review', models.BooleanField(default=False)),
-                ('review_reason', models.TextField(blank=True)),
-                ('classified_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('list_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='controllists.controllistversion')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='classifications', to='products.product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "entry_path",
+                    models.CharField(
+                        help_text="The control entry path, or NOT_LISTED", max_length=40
+                    ),
+                ),
+                (
+                    "answers",
+                    models.JSONField(
+                        default=dict, help_text="The questions answered, and the answers"
+                    ),
+                ),
+                ("rationale", models.TextField(blank=True)),
+                ("classified_at", models.DateTimeField(auto_now_add=True)),
+                ("needs_review", models.BooleanField(default=False)),
+                ("review_reason", models.TextField(blank=True)),
+                (
+                    "classified_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "list_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="controllists.controllistversion",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="classifications",
+                        to="products.product",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-classified_at', '-pk'],
+                "ordering": ["-classified_at", "-pk"],
             },
         ),
     ]
