@@ -32,7 +32,7 @@ def _words(text: str) -> frozenset[str]:
 STOPWORDS = _words(
     """a an and are as at be but by for from has have in into is it its of on or our that the
     their them then there these this to was we were which with without can will your you any all
-    other than such not no use used using also may per via e.g i.e following specified
+    other than such not no use used using also may per via e.g i.e following specified so
     specially designed modified"""
 )
 # Words that say nothing about what an item is; a description made only of these is too vague.
@@ -66,6 +66,11 @@ _KEYWORD_WEIGHT = 3
 _CONTEXT_WEIGHT = 1
 _REFERENCE_WEIGHT = 1
 # "specified in 5A004.b." or "in 4A or 4D": a provision that points at another one.
+_NOT_REFERENCE = re.compile(
+    r"\b(?:not (?:specified|controlled|included) (?:in|by)|other than|except|excluding"
+    r"|see also)\b[^,;:]*",
+    re.IGNORECASE,
+)
 _REFERENCE = re.compile(
     r"(?<![0-9A-Za-z])([0-9][A-E](?:[0-9]{3}(?:\.[a-z0-9]{1,3})*)?)(?![0-9A-Za-z])"
 )
@@ -177,6 +182,7 @@ class ControlIndex:
                     terms[token] += _REFERENCE_WEIGHT
             terms[entry.path.lower()] += _KEYWORD_WEIGHT
             self._docs.append(terms)
+        self._terms = [frozenset(doc) for doc in self._docs]
         self._lengths = [sum(doc.values()) for doc in self._docs]
         self._average = sum(self._lengths) / max(len(self._lengths), 1)
         frequency: Counter[str] = Counter()
@@ -191,7 +197,9 @@ class ControlIndex:
         """Entries a provision points at; a whole entry or group brings its curated words."""
         found: dict[str, ControlEntry] = {}
         own = {entry.path, *(a.path for a in self.control_list.ancestors(entry.path))}
-        for code in _REFERENCE.findall(f"{entry.text} {entry.summary}"):
+        # "not specified in 4A005 or 5A004.a" points away from those entries, not at them.
+        pointing = _NOT_REFERENCE.sub(" ", f"{entry.text} {entry.summary}")
+        for code in _REFERENCE.findall(pointing):
             code = code.rstrip(".")
             if code in own or code.startswith(entry.path + "."):
                 continue
@@ -210,7 +218,7 @@ class ControlIndex:
     def terms_of(self, path: str) -> frozenset[str]:
         """Every term indexed for a provision: its text, context, curated words, references."""
         position = self._position.get(path)
-        return frozenset(self._docs[position]) if position is not None else frozenset()
+        return self._terms[position] if position is not None else frozenset()
 
     def lookup(self, code: str) -> ControlEntry:
         """The entry with this code or path; unknown codes name the closest ones."""

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from licentia.accounts.services import organisation_of
 from licentia.controllists import services as controls
+from licentia.controllists.models import ControlListVersion
 from licentia.controllists.views import parse_regime, shows_errors
 from licentia.controls.classify import Classification
 from licentia.errors import InvalidInput, LicentiaError
@@ -59,6 +60,7 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
         return _record(request, product)
     regime = parse_regime(request.GET.get("regime"))
     suggestion = None
+    list_version = None
     questions: tuple[str, ...] = ()
     chosen = request.GET.get("choose", "").strip()[:40]
     if "suggest" in request.GET:
@@ -68,7 +70,7 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
     form = ClassificationRecordForm(
         initial={"regime": regime.value, "entry_path": chosen}, questions=questions
     )
-    return _detail(request, product, form, suggestion)
+    return _detail(request, product, form, suggestion, list_version)
 
 
 def _record(request: HttpRequest, product: Product) -> HttpResponse:
@@ -76,7 +78,7 @@ def _record(request: HttpRequest, product: Product) -> HttpResponse:
         request.POST, questions=ClassificationRecordForm.questions_in(request.POST)
     )
     if not form.is_valid():
-        return _detail(request, product, form, None, status=422)
+        return _detail(request, product, form, None, None, status=422)
     try:
         list_version = controls.get_version(regime=parse_regime(form.cleaned_data["regime"]))
         recorded = services.record_classification(
@@ -89,7 +91,7 @@ def _record(request: HttpRequest, product: Product) -> HttpResponse:
         )
     except LicentiaError as error:
         form.add_error("entry_path", error.message)
-        return _detail(request, product, form, None, status=error.status)
+        return _detail(request, product, form, None, None, status=error.status)
     messages.success(
         request,
         f"Classification {recorded.entry_path} recorded under {list_version}.",
@@ -102,6 +104,7 @@ def _detail(
     product: Product,
     form: ClassificationRecordForm,
     suggestion: Classification | None,
+    suggestion_version: ControlListVersion | None,
     *,
     status: int = 200,
 ) -> HttpResponse:
@@ -113,6 +116,7 @@ def _detail(
             "history": product.classifications.all(),
             "form": form,
             "result": suggestion,
+            "result_version": suggestion_version,
             "not_listed": NOT_LISTED,
         },
         status=status,
