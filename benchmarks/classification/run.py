@@ -230,7 +230,7 @@ def evaluate(
         "splits": {},
     }
     print(f"\n=== {name}: {len(control_list)} provisions, list version {control_list.version} ===")
-    header = f"{'split':<9}{'metric':<22}{'licentia':>9}{'bm25':>9}{'ratio':>7}"
+    header = f"{'split':<14}{'metric':<30}{'licentia':>9}{'bm25':>9}{'ratio':>7}"
     print(header)
     print("-" * len(header))
     for split in SPLITS:
@@ -248,8 +248,8 @@ def evaluate(
         for metric in METRICS:
             label = METRIC_TITLES[metric] + (" (lower)" if metric in LOWER_IS_BETTER else "")
             print(
-                f"{split + f' ({len(split_cases)})' if metric == 'exact' else '':<9}"
-                f"{label:<22}{_fmt(ours_fig[metric]):>9}{_fmt(base_fig[metric]):>9}"
+                f"{split + f' ({len(split_cases)})' if metric == 'exact' else '':<14}"
+                f"{label:<30}{_fmt(ours_fig[metric]):>9}{_fmt(base_fig[metric]):>9}"
                 f"{_ratio(ours_fig[metric], base_fig[metric]):>7}"
             )
         print()

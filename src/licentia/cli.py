@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.tree import Tree
@@ -243,17 +244,17 @@ def controls_show(
         console.print(f"[bold]{note.kind.value}[/]: {note.text}")
     for exclusion in entry.exclusions:
         console.print(f"[bold]released by {exclusion.source_note}[/]: {exclusion.summary}")
-    definitions = {d.term: d.text for d in control_list.definitions}
     for term in entry.defined_terms:
-        if term in definitions:
-            console.print(f'[bold]"{term}"[/]: {definitions[term][:300]}')
+        definition = control_list.definition(term)
+        if definition is not None:
+            console.print(f'[bold]"{term}"[/]: {escape(definition.text[:300])}')
     for question in entry.questions:
         console.print(f"? {question}")
     history = services.entry_history(regime=regime, path=entry.path)
     console.print(
         "versions: "
         + ", ".join(
-            f"{v.version}{' (excerpt)' if v.excerpt else ''}{f' [{change}]' if change else ''}"
+            f"{v.version}{' (excerpt)' if v.excerpt else ''}{f' ({change})' if change else ''}"
             for v, change in history
         )
     )

@@ -173,7 +173,6 @@ def entry(request: HttpRequest, regime: str, version: str, path: str) -> HttpRes
     list_version = services.get_version(regime=parsed, version=version)
     found = services.get_entry(list_version=list_version, path=path)
     control_list = services.core_list(list_version=list_version)
-    definitions = {d.term: d.text for d in control_list.definitions}
     notes: dict[str, list[str]] = {}
     for note in found.notes:
         notes.setdefault(note.kind.value, []).append(note.text)
@@ -188,7 +187,10 @@ def entry(request: HttpRequest, regime: str, version: str, path: str) -> HttpRes
             "ancestors": control_list.ancestors(found.path),
             "children": _tree(control_list, found),
             "notes": [(_NOTE_HEADINGS.get(kind, kind), texts) for kind, texts in notes.items()],
-            "defined_terms": [(term, definitions.get(term)) for term in found.defined_terms],
+            "defined_terms": [
+                (term, definition.text if (definition := control_list.definition(term)) else None)
+                for term in found.defined_terms
+            ],
             "history": history,
             "citation": control_list.citation(found.path),
         },

@@ -26,7 +26,7 @@ Steps:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from licentia.controls.curated import CuratedData, NonListedCategory
@@ -59,6 +59,8 @@ _DISTINCTIVE_IDF = 3.0
 # calibrated on the DEV split of the benchmark (the held-out split was not consulted).
 _COVERAGE = 0.3
 _MIN_DISTINCTIVE_MATCHES = 2
+_CURATED_DISTINCTIVE_MATCHES = 3
+_CURATED_COVERAGE = 0.4
 # Curated-phrase evidence needed for an answer, and a higher bar when a non-listed
 # cyber-surveillance kind is named (an OSINT platform also "searches by name").
 _KEYWORD_EVIDENCE = 2.0
@@ -69,6 +71,8 @@ _ALTERNATIVE_SHARE = 0.35
 _UNRELEASED_SHARE = 0.6
 # Siblings ranked this close with the same evidence: the deepest settled level is the parent.
 _SIBLING_TIE = 0.95
+# How many entries without enough evidence a NOT_LISTED answer still names for checking.
+_CLOSEST = 2
 
 
 class Outcome(StrEnum):
@@ -115,7 +119,14 @@ class Evidence:
         if self.curated:
             # Where we know the exporters' words for an entry, only those words count: the
             # legal text's vocabulary ("mobile", "data", "phone") is shared by the traps.
-            return self.keyword_weight + len(self.thresholds_met) >= _KEYWORD_EVIDENCE
+            if self.keyword_weight + len(self.thresholds_met) >= _KEYWORD_EVIDENCE:
+                return True
+            # One exporter word plus a broad match of the entry's own wording also counts.
+            return (
+                self.keyword_weight >= 1.0
+                and len(self.distinctive) >= _CURATED_DISTINCTIVE_MATCHES
+                and self.coverage >= _CURATED_COVERAGE
+            )
         terms = len(self.distinctive) >= _MIN_DISTINCTIVE_MATCHES
         # A met threshold counts only for an entry the words already point at.
         return terms and (self.coverage >= _COVERAGE or bool(self.thresholds_met))
@@ -172,6 +183,8 @@ class Classification:
     non_listed_flags: tuple[NonListedFlag, ...]
     questions: tuple[str, ...] = field(default=())
     product_group: str | None = None
+    # Best-ranked entries that lacked the evidence to be an answer: for the exporter to rule out.
+    closest: tuple[Candidate, ...] = ()
 
     @property
     def top(self) -> str:
@@ -184,7 +197,11 @@ class Classification:
         """Answers in the order shown to the exporter: the outcome first when not listed."""
         if self.outcome is Outcome.CANDIDATES:
             return [candidate.path for candidate in self.candidates]
-        return [self.outcome.value] + [candidate.path for candidate in self.released]
+        return [
+            self.outcome.value,
+            *(candidate.path for candidate in self.released),
+            *(candidate.path for candidate in self.closest),
+        ]
 
 
 class Classifier:
@@ -215,7 +232,7 @@ class Classifier:
             entry.path
             for entry in self.control_list
             if any(is_within(entry.path, p) or is_within(p, entry.path) for p in self._phrases)
-            or any(r.path in self._phrases for r in self.index.references(entry.path))
+            or any(r.path in self._phrases for r in self._serves(entry))
         }
         # Headings ("... as follows:") are not answers when their items are in the list.
         with_children = {parent_path(entry.path) for entry in self.control_list}
@@ -286,7 +303,8 @@ class Classifier:
         shown_released = released + [
             c for c in candidates if c.released and c not in released and c.product_group_matches
         ]
-        return self._result(
+        closest = [c for c in candidates if not c.released and c.product_group_matches]
+        result = self._result(
             Outcome.NOT_LISTED,
             reason,
             released=tuple(shown_released[:limit]),
@@ -295,6 +313,7 @@ class Classifier:
             questions=tuple(q for c in released[:2] for q in c.questions),
             group=group,
         )
+        return replace(result, closest=tuple(closest[:_CLOSEST]))
 
     def _insufficient(self) -> Classification:
         return self._result(
@@ -390,8 +409,9 @@ class Classifier:
             if entry is None or path in self._containers:
                 continue
             bm25 = members[0][0] + 0.2 * sum(member[0] for member in members[1:3])
-            terms = set(self.index.terms_of(path)).union(
-                *(self.index.terms_of(m[1].path) for m in members)
+            # Coverage is measured on the provision's own words, not on what it points at.
+            terms = set(self.index.own_terms_of(path)).union(
+                *(self.index.own_terms_of(m[1].path) for m in members)
             )
             covered = tuple(t for t in distinctive if t in terms)
             coverage = sum(distinctive[t] for t in covered) / total_weight
@@ -427,11 +447,7 @@ class Classifier:
                     cyber_surveillance=entry.cyber_surveillance,
                     questions=entry.questions or self._inherited_questions(path),
                     may_release=governing,
-                    released_by=tuple(
-                        Release(exclusion, matched)
-                        for exclusion in governing
-                        if (matched := _triggered(exclusion, text, quantities))
-                    ),
+                    released_by=self._releases(entry, governing, text, quantities),
                     evidence=evidence,
                     product_group_matches=group is None or entry.product_group is group,
                 )
@@ -447,9 +463,10 @@ class Classifier:
         """
         sources: list[tuple[tuple[str, ...], float]] = [(self._phrases.get(path, ()), 1.0)]
         sources += [(self._phrases.get(a.path, ()), 0.5) for a in self.control_list.ancestors(path)]
+        entry = self.control_list.get(path)
         sources += [
             (self._phrases.get(r.path, ()), 1.0)
-            for r in self.index.references(path)
+            for r in (self._serves(entry) if entry else ())
             if not is_within(path, r.path)
         ]
         found: dict[str, float] = {}
@@ -458,6 +475,53 @@ class Classifier:
                 weight = factor * (2.0 if " " in phrase or "-" in phrase else 1.0)
                 found[phrase] = max(found.get(phrase, 0.0), weight)
         return tuple(found), sum(found.values())
+
+    def _releases(
+        self,
+        entry: ControlEntry,
+        governing: tuple[Exclusion, ...],
+        text: str,
+        quantities: dict[str, list[float]],
+    ) -> tuple[Release, ...]:
+        """The notes releasing a candidate, and those releasing every item it is for.
+
+        Software or technology for a released item (DPI for marketing, released from
+        5A001.j) is not software or technology for a listed item either.
+        """
+        own = tuple(
+            Release(exclusion, matched)
+            for exclusion in governing
+            if (matched := _triggered(exclusion, text, quantities))
+        )
+        if own:
+            return own
+        served = [
+            r
+            for r in self._serves(entry)
+            if not is_within(entry.path, r.path)
+            and _phrases_in(self._phrases.get(r.path, ()), text)
+        ]
+        inherited: list[Release] = []
+        for target in served:
+            releases = [
+                Release(exclusion, matched)
+                for exclusion in self._governing_exclusions(target.path)
+                if (matched := _triggered(exclusion, text, quantities))
+            ]
+            if not releases:
+                return ()
+            inherited.extend(r for r in releases if r not in inherited)
+        return tuple(inherited)
+
+    def _serves(self, entry: ControlEntry) -> tuple[ControlEntry, ...]:
+        """The items a software or technology entry is for ("software for 5A004.b equipment").
+
+        Only a reference across product groups says what the item is about: equipment that
+        detects 5A001.f equipment (5A001.f.4) is not itself an interceptor.
+        """
+        return tuple(
+            r for r in self.index.references(entry.path) if r.product_group != entry.product_group
+        )
 
     def _thresholds(
         self, path: str, members: list[str], quantities: dict[str, list[float]]
@@ -602,6 +666,17 @@ _EQUIPMENT = (
     "radar",
 )
 _HEAD_CLAUSE = re.compile(r"^[^.:;(]*")
+_NOUN_PHRASE_END = re.compile(r" (?:for|with|that|which|to|of|on|in|from|by|sold|using|and|plus) ")
+
+
+def _kind_words(text: str) -> list[tuple[int, ProductGroup]]:
+    """Kind words (software, device...) in a text, in order of appearance."""
+    found = []
+    for words, kind in ((_SOFTWARE, ProductGroup.D), (_EQUIPMENT, ProductGroup.A)):
+        for word in words:
+            for match in re.finditer(rf"(?<![a-z0-9]){re.escape(word)}s?(?![a-z0-9])", text):
+                found.append((match.start(), kind))
+    return sorted(found, key=lambda item: item[0])
 
 
 def product_group(description: str) -> ProductGroup | None:
@@ -618,15 +693,16 @@ def product_group(description: str) -> ProductGroup | None:
         return ProductGroup.E
     if _phrases_in(_SOFTWARE_FIRM, text):
         return ProductGroup.D
+    # English names the kind last in the noun phrase: "mediation device software" is software,
+    # "companion PC application for our hardware box" an application.
+    noun_phrase = _NOUN_PHRASE_END.split(head_text, maxsplit=1)[0]
+    last = _kind_words(noun_phrase)
+    if last:
+        return last[-1][1]
     for scope in (head_text, text):
-        first: tuple[int, ProductGroup] | None = None
-        for words, found_group in ((_SOFTWARE, ProductGroup.D), (_EQUIPMENT, ProductGroup.A)):
-            for word in words:
-                match = re.search(rf"(?<![a-z0-9]){re.escape(word)}s?(?![a-z0-9])", scope)
-                if match and (first is None or match.start() < first[0]):
-                    first = (match.start(), found_group)
-        if first is not None:
-            return first[1]
+        found = _kind_words(scope)
+        if found:
+            return found[0][1]
     return None
 
 

@@ -295,6 +295,11 @@ class ControlList:
             current = parent_path(current)
         return list(reversed(found))
 
+    def definition(self, term: str) -> Definition | None:
+        """The definition of a "quoted term"; the list capitalises terms, entries may not."""
+        wanted = term.casefold()
+        return next((d for d in self.definitions if d.term.casefold() == wanted), None)
+
     def in_force_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
 

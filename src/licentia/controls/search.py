@@ -54,7 +54,8 @@ GENERIC = _words(
 # Words about who buys the item or where it goes. Classification is blind to them (they are
 # assessed in licence determination and screening), so they never reach the scoring at all.
 END_USE = _words(
-    """ministry ministries interior defence defense police military army armed forces navy
+    """ministry ministries interior defence defense police military army armed force forces navy
+    end user
     agency agencies authority authorities government governments state federal regime
     destination destinations country countries end-user end-users customer customers
     embassy intelligence-service export exports exporter importer buyer buyers"""
@@ -67,7 +68,7 @@ _CONTEXT_WEIGHT = 1
 _REFERENCE_WEIGHT = 1
 # "specified in 5A004.b." or "in 4A or 4D": a provision that points at another one.
 _NOT_REFERENCE = re.compile(
-    r"\b(?:not (?:specified|controlled|included) (?:in|by)|other than|except|excluding"
+    r"\b(?:not (?:specified |controlled |included )?(?:in|by)|other than|except|excluding"
     r"|see also)\b[^,;:]*",
     re.IGNORECASE,
 )
@@ -163,6 +164,7 @@ class ControlIndex:
         self._docs: list[Counter[str]] = []
         self._position = {entry.path: i for i, entry in enumerate(self._entries)}
         self._curated = [entry for entry in self._entries if entry.keywords]
+        self._own_terms: list[frozenset[str]] = []
         self._references = {entry.path: self._referenced(entry) for entry in self._entries}
         for entry in self._entries:
             terms: Counter[str] = Counter()
@@ -175,6 +177,7 @@ class ControlIndex:
             for ancestor in control_list.ancestors(entry.path):
                 for token in tokenize(ancestor.text or ancestor.summary):
                     terms[token] += _CONTEXT_WEIGHT
+            self._own_terms.append(frozenset(terms))
             # Software and technology entries are defined by the items they point at
             # ("software for the use of equipment specified in 5A004.b"): inherit their words.
             for referenced in self._references[entry.path]:
@@ -219,6 +222,11 @@ class ControlIndex:
         """Every term indexed for a provision: its text, context, curated words, references."""
         position = self._position.get(path)
         return self._terms[position] if position is not None else frozenset()
+
+    def own_terms_of(self, path: str) -> frozenset[str]:
+        """Terms of a provision's own text, curated words and headings (no references)."""
+        position = self._position.get(path)
+        return self._own_terms[position] if position is not None else frozenset()
 
     def lookup(self, code: str) -> ControlEntry:
         """The entry with this code or path; unknown codes name the closest ones."""
