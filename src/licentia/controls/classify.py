@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import lru_cache
 
 from licentia.controls.curated import CuratedData, NonListedCategory
 from licentia.controls.model import (
@@ -540,6 +541,7 @@ class Classifier:
                     missed.append(f"{provision}: {condition.text}")
         return tuple(met), tuple(missed)
 
+    @lru_cache(maxsize=8192)  # noqa: B019 - one classifier per list version, kept for its life
     def _governing_exclusions(self, path: str) -> tuple[Exclusion, ...]:
         found: dict[str, Exclusion] = {}
         for exclusion in self._exclusions:
@@ -717,10 +719,18 @@ def _phrases_in(phrases: tuple[str, ...], text: str) -> tuple[str, ...]:
     """The phrases that occur as whole words (a plural s allowed) in the folded text."""
     found = []
     for phrase in phrases:
-        folded = _phrase(phrase).strip()
-        if folded and re.search(rf"(?<![a-z0-9]){re.escape(folded)}(?:e?s)?(?![a-z0-9])", text):
+        pattern = _phrase_pattern(phrase)
+        if pattern is not None and pattern.search(text):
             found.append(phrase.strip())
     return tuple(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=8192)
+def _phrase_pattern(phrase: str) -> re.Pattern[str] | None:
+    folded = _phrase(phrase).strip()
+    if not folded:
+        return None
+    return re.compile(rf"(?<![a-z0-9]){re.escape(folded)}(?:e?s)?(?![a-z0-9])")
 
 
 def _triggered(
