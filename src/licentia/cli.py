@@ -39,6 +39,14 @@ def _django() -> None:
     django.setup()
 
 
+def _list_version(regime: Regime, version: str | None) -> Any:
+    """The stored version asked for, or the one in force today; Django is set up first."""
+    _django()
+    from licentia.controllists import services
+
+    return _run(lambda: services.get_version(regime=regime, version=version))
+
+
 def _progress() -> Progress:
     return Progress(
         SpinnerColumn(),
@@ -183,10 +191,9 @@ def controls_search(
     limit: Annotated[int, typer.Option()] = 10,
 ) -> None:
     """Search a list version."""
-    _django()
+    list_version = _list_version(regime, version)
     from licentia.controllists import services
 
-    list_version = _run(lambda: services.get_version(regime=regime, version=version))
     hits = _run(lambda: services.index_for(list_version=list_version).search(query, limit=limit))
     console.print(f"{list_version}")
     table = Table("entry", "score", "text", "cyber")
@@ -208,10 +215,9 @@ def controls_show(
     version: VersionOption = None,
 ) -> None:
     """Show an entry: its tree, notes, definitions, versions and what changed."""
-    _django()
+    list_version = _list_version(regime, version)
     from licentia.controllists import services
 
-    list_version = _run(lambda: services.get_version(regime=regime, version=version))
     control_list = services.core_list(list_version=list_version)
     entry = _run(lambda: services.get_entry(list_version=list_version, path=code))
     console.print(f"[bold]{entry.path}[/]  ({control_list.citation(entry.path)})")
@@ -294,10 +300,9 @@ def classify(
     version: VersionOption = None,
 ) -> None:
     """Which control entries may a product fall under? (Never looks at destination or customer.)"""
-    _django()
+    list_version = _list_version(regime, version)
     from licentia.controllists import services
 
-    list_version = _run(lambda: services.get_version(regime=regime, version=version))
     result = _run(lambda: services.classify(description=description, list_version=list_version))
     console.print(f"[bold]{result.outcome.value}[/]: {result.outcome.description}")
     console.print(result.reason)

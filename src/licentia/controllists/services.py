@@ -212,7 +212,8 @@ def _core_list_cached(pk: int, checksum: str) -> ControlList:
 
 @lru_cache(maxsize=8)
 def _index(pk: int, checksum: str) -> ControlIndex:
-    return ControlIndex(_core_list_cached(pk, checksum))
+    # Search and look-up show the curated summaries and exporter words on a full list too.
+    return ControlIndex(load_curated().annotate(_core_list_cached(pk, checksum)))
 
 
 @lru_cache(maxsize=8)

@@ -152,7 +152,6 @@ class Candidate:
     questions: tuple[str, ...]
     may_release: tuple[Exclusion, ...]
     released_by: tuple[Release, ...] = ()
-    coverage: float = 0.0
     evidence: Evidence = field(default_factory=Evidence)
     product_group_matches: bool = True
 
@@ -369,7 +368,14 @@ class Classifier:
                 entry = self.control_list.get(parent)
                 if entry is None:
                     break
-                return _replace_path(best, entry, self.control_list.citation(parent))
+                return replace(
+                    best,
+                    path=entry.path,
+                    summary=entry.summary or entry.text,
+                    citation=self.control_list.citation(parent),
+                    cyber_surveillance=entry.cyber_surveillance,
+                    questions=entry.questions or best.questions,
+                )
         return best
 
     def _classifiable_path(self, path: str) -> str:
@@ -443,7 +449,6 @@ class Classifier:
                     summary=entry.summary or entry.text,
                     citation=self.control_list.citation(path),
                     matched_terms=tuple(dict.fromkeys(t for m in members for t in m[2])),
-                    coverage=round(coverage, 3),
                     provisions=tuple((m[1].path, m[1].text or m[1].summary) for m in members[:3]),
                     cyber_surveillance=entry.cyber_surveillance,
                     questions=entry.questions or self._inherited_questions(path),
@@ -561,24 +566,6 @@ class Classifier:
             for category in self.curated.non_listed
             if (matched := _phrases_in(tuple(_phrase(t) for t in category.triggers), text))
         )
-
-
-def _replace_path(candidate: Candidate, entry: ControlEntry, citation: str) -> Candidate:
-    return Candidate(
-        path=entry.path,
-        score=candidate.score,
-        summary=entry.summary or entry.text,
-        citation=citation,
-        matched_terms=candidate.matched_terms,
-        provisions=candidate.provisions,
-        cyber_surveillance=entry.cyber_surveillance,
-        questions=entry.questions or candidate.questions,
-        may_release=candidate.may_release,
-        released_by=candidate.released_by,
-        coverage=candidate.coverage,
-        evidence=candidate.evidence,
-        product_group_matches=candidate.product_group_matches,
-    )
 
 
 # ---------------------------------------------------------------- product group
