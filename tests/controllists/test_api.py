@@ -90,3 +90,23 @@ def test_payload_validation_is_422(client, lists):
         "/api/v1/controls/classify", {"description": "x" * 6000}, content_type="application/json"
     )
     assert response.status_code == 422
+
+
+def test_framework_errors_have_the_same_shape(client, lists, settings):
+    unauthenticated = client.get("/api/v1/products/")
+    assert unauthenticated.status_code == 401
+    assert unauthenticated.json()["code"] == "not_authenticated"
+
+    invalid = client.post(
+        "/api/v1/controls/classify", {"regime": "xx"}, content_type="application/json"
+    )
+    assert invalid.status_code == 422
+    assert invalid.json()["code"] == "invalid_payload"
+    assert "description" in invalid.json()["message"]
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    too_big = client.post(
+        "/api/v1/controls/classify", {"description": "x" * 2000}, content_type="application/json"
+    )
+    assert too_big.status_code == 413
+    assert too_big.json()["code"] == "too_large"

@@ -27,11 +27,36 @@ def test_importing_the_same_version_twice_changes_nothing():
     assert ControlEntry.objects.count() == len(first.list_version.entries.all())
 
 
-def test_same_version_with_other_content_is_refused():
-    services.import_curated()
-    tampered = dataclasses.replace(services.load_curated().control_list(), checksum="other")
+def test_same_published_version_with_other_content_is_refused():
+    published = dataclasses.replace(services.load_curated().control_list(), excerpt=False)
+    services.import_control_list(control_list=published)
+    tampered = dataclasses.replace(published, checksum="other")
     with pytest.raises(Conflict, match="different content"):
         services.import_control_list(control_list=tampered)
+
+
+def test_a_revised_excerpt_is_a_new_edition_that_supersedes_the_old_one():
+    first = services.import_curated().list_version
+    curated = services.load_curated().control_list()
+    revised_entry = dataclasses.replace(curated.get("5A001.j"), summary="Reworded summary.")
+    revised = dataclasses.replace(
+        curated,
+        checksum="revised",
+        entries=tuple(revised_entry if e.path == "5A001.j" else e for e in curated.entries),
+    )
+
+    result = services.import_control_list(control_list=revised)
+
+    first.refresh_from_db()
+    assert result.created
+    assert first.valid_to == first.valid_from  # superseded, never again the one in force
+    assert result.diff is not None
+    assert result.diff.counts() == {"added": 0, "removed": 0, "changed": 1}
+    assert services.get_version(regime=Regime.EU_ANNEX_I) == result.list_version
+    assert (
+        services.get_version(regime=Regime.EU_ANNEX_I, version="2025-11-15") == result.list_version
+    )
+    assert not services.import_control_list(control_list=revised).created
 
 
 def test_a_new_version_records_its_differences_and_closes_the_previous_one():

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from licentia.controllists import services as controls
+from licentia.products import services
 from licentia.products.models import ProductClassification
 from tests.factories import exporter, next_version
 
@@ -53,7 +56,9 @@ def test_record_classification_and_flag_it_when_the_list_changes(client, excerpt
     assert "5A001.j changed" in current["review_reason"]
 
 
-def test_not_listed_is_never_flagged_and_unknown_paths_are_refused(client, excerpt):
+def test_unknown_paths_are_refused_and_not_listed_is_rechecked_when_entries_are_added(
+    client, excerpt
+):
     _, user = exporter()
     client.force_login(user)
     product_id = client.post(
@@ -74,7 +79,35 @@ def test_not_listed_is_never_flagged_and_unknown_paths_are_refused(client, excer
         content_type="application/json",
     )
     controls.import_control_list(control_list=next_version())
-    assert ProductClassification.objects.get().needs_review is False
+    recorded = ProductClassification.objects.get()
+    assert recorded.needs_review is True
+    assert recorded.review_reason.endswith(
+        "adds 1 entries; confirm the product is still not listed"
+    )
+
+
+def test_classifications_under_the_excerpt_are_checked_against_a_full_list(client, excerpt):
+    organisation, user = exporter()
+    product = services.create_product(
+        organisation=organisation, name="Cracker", description="password cracking appliance"
+    )
+    services.record_classification(
+        product=product,
+        list_version=excerpt,
+        entry_path="5A004.a",
+        answers={},
+        rationale="",
+        user=user,
+    )
+    full = dataclasses.replace(
+        next_version("2026-11-15"), excerpt=False, checksum="full-2026-11-15"
+    )  # the later full list no longer has 5A004.a
+
+    controls.import_control_list(control_list=full)
+
+    recorded = ProductClassification.objects.get()
+    assert recorded.needs_review is True
+    assert "has no entry 5A004.a" in recorded.review_reason
 
 
 def test_another_organisations_product_is_not_found(client, excerpt):

@@ -62,10 +62,18 @@ class EntryOut(Schema):
     citation: str
 
 
+class EntryVersionOut(Schema):
+    version: str
+    excerpt: bool
+    change: str | None = Field(
+        None, description="added or changed in this version; null: unchanged"
+    )
+
+
 class EntryDetailOut(EntryOut):
     ancestors: list[str]
     children: list[EntryOut]
-    history: list[dict[str, str | None]]
+    history: list[EntryVersionOut]
 
 
 class SearchHitOut(Schema):
@@ -257,7 +265,7 @@ def entry(
             entry_out(c, control_list.citation(c.path)) for c in control_list.children(found.path)
         ],
         history=[
-            {"version": v.version, "excerpt": str(v.excerpt).lower(), "change": change}
+            EntryVersionOut(version=v.version, excerpt=v.excerpt, change=change)
             for v, change in services.entry_history(regime=regime, path=found.path)
         ],
     )

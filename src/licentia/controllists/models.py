@@ -32,11 +32,20 @@ class ControlListVersion(models.Model):
 
     class Meta:
         constraints = [
+            # A published version is imported once; the project's excerpt of a version can be
+            # revised, and each revision (told apart by its checksum) is stored as an edition.
             models.UniqueConstraint(
-                fields=["regime", "version", "excerpt"], name="unique_control_list_version"
-            )
+                fields=["regime", "version"],
+                condition=models.Q(excerpt=False),
+                name="unique_published_version",
+            ),
+            models.UniqueConstraint(
+                fields=["regime", "version", "checksum"],
+                condition=models.Q(excerpt=True),
+                name="unique_excerpt_edition",
+            ),
         ]
-        ordering = ["regime", "excerpt", "-valid_from"]
+        ordering = ["regime", "excerpt", "-valid_from", "-pk"]
 
     def __str__(self) -> str:
         kind = " (curated excerpt)" if self.excerpt else ""

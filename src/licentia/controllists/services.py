@@ -71,11 +71,15 @@ def import_curated() -> ImportResult:
 
 
 def import_control_list(*, control_list: ControlList) -> ImportResult:
-    existing = ControlListVersion.objects.filter(
+    same_version = ControlListVersion.objects.filter(
         regime=control_list.regime.value,
         version=control_list.version,
         excerpt=control_list.excerpt,
-    ).first()
+    )
+    if control_list.excerpt:
+        # A revised excerpt is a new edition, not a conflict: it is the project's own data.
+        same_version = same_version.filter(checksum=control_list.checksum)
+    existing = same_version.first()
     if existing is not None:
         if existing.checksum == control_list.checksum:
             return ImportResult(existing, created=False, diff=None)
@@ -91,9 +95,9 @@ def import_control_list(*, control_list: ControlList) -> ImportResult:
             ControlListVersion.objects.filter(
                 regime=control_list.regime.value,
                 excerpt=control_list.excerpt,
-                valid_from__lt=control_list.valid_from,
+                valid_from__lte=control_list.valid_from,
             )
-            .order_by("-valid_from")
+            .order_by("-valid_from", "-pk")
             .first()
         )
         following = (
@@ -161,7 +165,7 @@ def get_version(
     """
     versions = ControlListVersion.objects.filter(regime=regime.value)
     if version is not None:
-        found = versions.filter(version=version).order_by("excerpt").first()
+        found = versions.filter(version=version).order_by("excerpt", "-pk").first()
         if found is None:
             known = ", ".join(sorted({v.version for v in versions})) or "none"
             raise NotFound(
@@ -172,7 +176,7 @@ def get_version(
     found = (
         versions.filter(valid_from__lte=day)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-        .order_by("excerpt", "-valid_from")
+        .order_by("excerpt", "-valid_from", "-pk")
         .first()
     )
     if found is None:

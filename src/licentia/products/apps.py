@@ -15,5 +15,4 @@ class ProductsConfig(AppConfig):
 def _flag_products(sender: object, *, list_version: Any, diff: Any, **kwargs: Any) -> None:
     from licentia.products.services import flag_for_review
 
-    if diff is not None:
-        flag_for_review(list_version=list_version, diff=diff)
+    flag_for_review(list_version=list_version, diff=diff)

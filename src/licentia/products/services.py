@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 
 from licentia.accounts.models import Organisation
 from licentia.controllists.models import ControlListVersion
-from licentia.controllists.services import get_entry
-from licentia.controls.diff import ListDiff, affected_classifications
+from licentia.controllists.services import core_list, get_entry
+from licentia.controls.diff import ChangeKind, ListDiff, affected_classifications
 from licentia.controls.model import Regime
 from licentia.errors import InvalidInput, NotFound
 from licentia.products.models import NOT_LISTED, Product, ProductClassification
@@ -71,28 +71,50 @@ def record_classification(
     )
 
 
-def flag_for_review(*, list_version: ControlListVersion, diff: ListDiff) -> int:
-    """Mark the current classifications under the same regime that the list change touches."""
+def flag_for_review(*, list_version: ControlListVersion, diff: ListDiff | None) -> int:
+    """Mark the current classifications that a newly imported list version puts in doubt.
+
+    Every current classification under the same regime made with another, earlier list
+    version is checked, whether that was the full list or the curated excerpt: its entry
+    changed or is gone, or (for NOT_LISTED) the new version adds entries.
+    """
+    new_list = core_list(list_version=list_version)
     current = {
         product.current_classification
         for product in Product.objects.filter(
-            classifications__list_version__regime=list_version.regime,
-            classifications__list_version__excerpt=list_version.excerpt,
+            classifications__list_version__regime=list_version.regime
         ).distinct()
     }
-    classified = [c for c in current if c is not None and c.entry_path != NOT_LISTED]
-    touched = affected_classifications(diff, {c.entry_path for c in classified})
+    earlier = [
+        c
+        for c in current
+        if c is not None
+        and c.list_version_id != list_version.pk
+        and c.list_version.valid_from <= list_version.valid_from
+    ]
+    described_list = f"{Regime(list_version.regime).description} version {list_version.version}"
+    added = diff.of_kind(ChangeKind.ADDED) if diff else []
+    touched = affected_classifications(diff, {c.entry_path for c in earlier}) if diff else {}
     flagged = 0
-    for classification in classified:
-        changes = touched.get(classification.entry_path)
-        if not changes:
-            continue
-        described = "; ".join(f"{c.path} {c.kind.value}" for c in changes[:5])
-        classification.needs_review = True
-        classification.review_reason = (
-            f"{Regime(list_version.regime).description} version {list_version.version} changed "
-            f"entries this classification relies on: {described}"
-        )
-        classification.save(update_fields=["needs_review", "review_reason"])
-        flagged += 1
+    for classification in earlier:
+        path = classification.entry_path
+        if path == NOT_LISTED:
+            reason = (
+                f"{described_list} adds {len(added)} entries; confirm the product is still "
+                "not listed"
+                if added
+                else ""
+            )
+        elif path not in new_list:
+            reason = f"{described_list} has no entry {path}; classify the product again"
+        elif changes := touched.get(path):
+            described = "; ".join(f"{c.path} {c.kind.value}" for c in changes[:5])
+            reason = f"{described_list} changed entries this classification relies on: {described}"
+        else:
+            reason = ""
+        if reason:
+            classification.needs_review = True
+            classification.review_reason = reason
+            classification.save(update_fields=["needs_review", "review_reason"])
+            flagged += 1
     return flagged

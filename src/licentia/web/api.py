@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError, ValidationError
 
 from licentia import __version__
 from licentia.controllists.api import router as controls_router
@@ -36,10 +38,51 @@ api.add_router("/controls/", controls_router, tags=["Control lists"])
 api.add_router("/products/", products_router, tags=["Product catalogue"])
 
 
+# Errors the framework raises, in the same shape as ours.
+_FRAMEWORK_CODES = {
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+}
+
+
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, details: dict[str, object]
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "details": details}, status=status
+    )
+
+
 @api.exception_handler(LicentiaError)
 def licentia_error(request: HttpRequest, exc: LicentiaError) -> HttpResponse:
-    return api.create_response(
-        request,
-        {"code": exc.code, "message": exc.message, "details": exc.details},
-        status=exc.status,
+    return _error(request, exc.status, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(ValidationError)
+def payload_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = [
+        f"{'.'.join(str(part) for part in error.get('loc', ()))}: {error.get('msg', 'invalid')}"
+        for error in exc.errors
+    ]
+    return _error(
+        request, 422, "invalid_payload", "; ".join(problems), {"errors": list(exc.errors)}
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = _FRAMEWORK_CODES.get(exc.status_code, "error")
+    return _error(request, exc.status_code, code, str(exc), {})
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", "no such resource", {})
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _error(request, 413, "too_large", "the request body is larger than allowed", {})

@@ -326,7 +326,7 @@ class _Reader:
             if issue_date is None:
                 raise ImportFailed(
                     "the file carries no eCFR date (hierarchy_metadata has no '/on/<date>/'); "
-                    "pass version= (e.g. the eCFR issue date, 2026-07-23)",
+                    "name the version, e.g. the eCFR issue date (CLI: --version 2026-07-23)",
                     source=self.source,
                     field="version",
                 )
