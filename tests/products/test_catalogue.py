@@ -49,8 +49,10 @@ def test_record_classification_and_flag_it_when_the_list_changes(client, excerpt
     assert recorded.json()["entry_path"] == "5A001.j"
     assert recorded.json()["list_version"] == "2025-11-15"
 
-    controls.import_control_list(control_list=next_version())
+    result = controls.import_control_list(control_list=next_version())
 
+    assert result.products_flagged == 1
+    assert result.summary().endswith("1 product classifications flagged for review.")
     current = client.get(f"/api/v1/products/{product_id}").json()["classification"]
     assert current["needs_review"] is True
     assert "5A001.j changed" in current["review_reason"]

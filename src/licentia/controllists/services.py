@@ -43,6 +43,7 @@ class ImportResult:
     list_version: ControlListVersion
     created: bool
     diff: ListDiff | None
+    products_flagged: int = 0
 
     def summary(self) -> str:
         if not self.created:
@@ -54,7 +55,8 @@ class ImportResult:
         counts = ", ".join(f"{n} {kind}" for kind, n in self.diff.counts().items())
         return (
             f"Imported {self.list_version}: {self.list_version.entries.count()} entries; "
-            f"against version {self.diff.old_version}: {counts}."
+            f"against version {self.diff.old_version}: {counts}; "
+            f"{self.products_flagged} product classifications flagged for review."
         )
 
 
@@ -145,8 +147,12 @@ def import_control_list(*, control_list: ControlList) -> ImportResult:
                 ],
                 batch_size=500,
             )
-        list_version_imported.send(sender=ControlListVersion, list_version=stored, diff=diff)
-    return ImportResult(stored, created=True, diff=diff)
+        # Receivers answer how many stored classifications they flagged for review.
+        responses = list_version_imported.send(
+            sender=ControlListVersion, list_version=stored, diff=diff
+        )
+    flagged = sum(answer for _, answer in responses if isinstance(answer, int))
+    return ImportResult(stored, created=True, diff=diff, products_flagged=flagged)
 
 
 def list_versions(*, regime: Regime | None = None) -> list[ControlListVersion]:

@@ -12,7 +12,7 @@ class ProductsConfig(AppConfig):
         list_version_imported.connect(_flag_products, dispatch_uid="products-flag-for-review")
 
 
-def _flag_products(sender: object, *, list_version: Any, diff: Any, **kwargs: Any) -> None:
+def _flag_products(sender: object, *, list_version: Any, diff: Any, **kwargs: Any) -> int:
     from licentia.products.services import flag_for_review
 
-    flag_for_review(list_version=list_version, diff=diff)
+    return flag_for_review(list_version=list_version, diff=diff)
