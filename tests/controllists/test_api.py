@@ -20,7 +20,10 @@ def test_openapi_schema_and_docs_are_served(client):
     schema = client.get("/api/v1/openapi.json")
     assert schema.status_code == 200
     assert "/api/v1/controls/classify" in schema.json()["paths"]
-    assert client.get("/api/v1/docs").status_code == 200
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200
+    assert "/static/ninja/swagger-ui-bundle.js" in docs.content.decode()
+    assert "cdn" not in docs.content.decode().lower()
 
 
 def test_versions_search_entry_and_compare(client, lists):

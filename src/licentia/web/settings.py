@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Serves the interactive API docs from its own static files instead of a CDN.
+    "ninja",
     "licentia.accounts",
     "licentia.controllists",
     "licentia.products",
