@@ -238,6 +238,8 @@ def controls_show(
         )
         if on
     ]
+    if entry.annex_iv is None:
+        flags.append("Annex IV: not recorded in the imported source")
     console.print(
         f"origin: {entry.origin.description}" + (f"; {'; '.join(flags)}" if flags else "")
     )

@@ -163,3 +163,7 @@ def test_unknown_format_and_missing_file(tmp_path):
         parse_control_list(text)
     with pytest.raises(ImportFailed, match="unknown format 'pdf'"):
         parse_control_list(text, file_format="pdf")
+
+
+def test_annex_iv_is_unknown_when_the_source_does_not_say(annex_i):
+    assert {entry.annex_iv for entry in annex_i} == {None}

@@ -54,7 +54,9 @@ class EntryOut(Schema):
     defined_terms: list[str]
     questions: list[str]
     cyber_surveillance: bool
-    annex_iv: bool
+    annex_iv: bool | None = Field(
+        None, description="Listed in Annex IV; null when the list source does not say"
+    )
     excluded_from_general_authorisations: bool
     origin: str
     related_codes: list[str]

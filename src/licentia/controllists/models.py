@@ -82,7 +82,9 @@ class ControlEntry(models.Model):
     keywords = models.JSONField(default=list)
     questions = models.JSONField(default=list)
     cyber_surveillance = models.BooleanField(default=False)
-    annex_iv = models.BooleanField(default=False)
+    annex_iv = models.BooleanField(
+        null=True, help_text="Listed in Annex IV; empty when the source does not say"
+    )
     excluded_from_general_authorisations = models.BooleanField(default=False)
     origin = models.CharField(
         max_length=20, choices=[(o.value, o.description) for o in OriginRegime]

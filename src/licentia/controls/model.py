@@ -182,7 +182,8 @@ class ControlEntry:
     keywords: tuple[str, ...] = ()
     questions: tuple[str, ...] = ()
     cyber_surveillance: bool = False
-    annex_iv: bool = False
+    # None: the source does not say (the EU JSON edition does not carry Annex IV).
+    annex_iv: bool | None = None
     excluded_from_general_authorisations: bool = False
     origin: OriginRegime = OriginRegime.WASSENAAR
     related_codes: tuple[str, ...] = ()
