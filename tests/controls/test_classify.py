@@ -249,3 +249,42 @@ def test_full_list_thermal_camera_at_9_hz_is_released_by_note_3() -> None:
     assert "6a003b4-note3-frame-rate" in _released_keys(result)
     faster = classifier.classify("Uncooled microbolometer thermal camera, 8-14 um, 30 Hz.")
     assert faster.top == "6A003.b.4.b"
+
+
+def test_a_detector_of_a_listed_item_is_not_that_item(classifier: Classifier) -> None:
+    result = classifier.classify(
+        "IMSI catcher detector: a sensor that raises an alarm when a fake base station "
+        "operates near the building."
+    )
+    assert result.top == "5A001.f.4"
+
+
+def test_quantum_key_distribution_is_quantum_cryptography(classifier: Classifier) -> None:
+    result = classifier.classify(
+        "Quantum key distribution (QKD) system sharing keys between two sites over fibre"
+    )
+    assert result.top == "5A002.c"
+
+
+def test_withheld_details_are_insufficient_information(classifier: Classifier) -> None:
+    result = classifier.classify("Monitoring platform for agencies. Specifications under NDA.")
+    assert result.outcome is Outcome.INSUFFICIENT_INFORMATION
+
+
+def test_full_list_counts_per_unit_figures_with_their_count() -> None:
+    classifier = _full_classifier(str(shared_file(FULL_LIST)))
+    # 64 transceivers at 16 Gb/s each aggregate to 1,024 Gb/s, above the 500 Gb/s threshold.
+    fast = classifier.classify("FPGA device with 64 serial transceivers at 16 Gb/s each")
+    slow = classifier.classify("FPGA device with 8 serial transceivers at 16 Gb/s each")
+    assert fast.top == "3A001.a.7.b"
+    assert slow.top != "3A001.a.7.b"
+
+
+def test_full_list_incidental_features_are_not_evidence() -> None:
+    classifier = _full_classifier(str(shared_file(FULL_LIST)))
+    # A permanent magnet and room temperature say nothing about what a teaching computer is.
+    result = classifier.classify(
+        "Desktop 2-qubit quantum computer for classrooms, NMR with a permanent magnet, "
+        "works at room temperature."
+    )
+    assert result.outcome is Outcome.NOT_LISTED

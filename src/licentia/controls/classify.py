@@ -111,6 +111,8 @@ class Evidence:
     thresholds_met: tuple[str, ...] = ()
     thresholds_missed: tuple[str, ...] = ()
     curated: bool = False
+    # Distinctive words matched in the clause that names the item, not in its incidentals.
+    head_terms: tuple[str, ...] = ()
 
     @property
     def affirmative(self) -> bool:
@@ -122,13 +124,16 @@ class Evidence:
             # legal text's vocabulary ("mobile", "data", "phone") is shared by the traps.
             if self.keyword_weight + len(self.thresholds_met) >= _KEYWORD_EVIDENCE:
                 return True
+            # The branch's words say what the item is, a met threshold which sub-entry.
+            if self.keyword_weight > 0 and self.thresholds_met:
+                return True
             # One exporter word plus a broad match of the entry's own wording also counts.
             return (
                 self.keyword_weight >= 1.0
                 and len(self.distinctive) >= _CURATED_DISTINCTIVE_MATCHES
                 and self.coverage >= _CURATED_COVERAGE
             )
-        terms = len(self.distinctive) >= _MIN_DISTINCTIVE_MATCHES
+        terms = len(self.distinctive) >= _MIN_DISTINCTIVE_MATCHES and bool(self.head_terms)
         # A met threshold counts only for an entry the words already point at.
         return terms and (self.coverage >= _COVERAGE or bool(self.thresholds_met))
 
@@ -254,7 +259,9 @@ class Classifier:
 
         group = product_group(description)
         quantities = _quantities(text)
-        candidates = self._candidates(tokens, content, text, quantities, group)
+        candidates = self._candidates(
+            tokens, content, text, quantities, group, set(_head_tokens(description))
+        )
         eligible = [c for c in candidates if c.eligible]
         if flags:
             # A named non-listed kind (facial recognition, OSINT...) wins over weak evidence.
@@ -280,7 +287,11 @@ class Classifier:
                     group=group,
                 )
 
-        if not released and not flags and len(content) < _SHORT_DESCRIPTION:
+        if (
+            not released
+            and not flags
+            and (len(content) < _SHORT_DESCRIPTION or _phrases_in(_WITHHELD, text))
+        ):
             return self._insufficient()
         if released:
             first = released[0].released_by[0]
@@ -396,6 +407,7 @@ class Classifier:
         text: str,
         quantities: dict[str, list[float]],
         group: ProductGroup | None,
+        head: set[str],
     ) -> list[Candidate]:
         grouped: dict[str, list[tuple[float, ControlEntry, tuple[str, ...]]]] = {}
         for score, index, matched in self.index.scores(tokens):
@@ -432,6 +444,7 @@ class Classifier:
                 thresholds_met=met,
                 thresholds_missed=missed,
                 curated=path in self._curated_branch,
+                head_terms=tuple(t for t in covered if t in head),
             )
             # The rank mixes the text match with the evidence an exporter can verify.
             rank = (
@@ -637,6 +650,7 @@ _EQUIPMENT = (
     "terminal",
     "antenna",
     "equipment",
+    "encryptor",
     "workstation",
     "probe",
     "system",
@@ -695,6 +709,36 @@ def product_group(description: str) -> ProductGroup | None:
     return None
 
 
+def _head_tokens(description: str) -> list[str]:
+    """Tokens of the noun phrase that names the item ("desktop quantum computer" in "Desktop
+    quantum computer for schools, with ..."), not of what it is for or comes with.
+
+    A head of fewer than two content words ("Falcon X: ...") is a name, not a description;
+    then the next clause counts too.
+    """
+    clauses = [c for c in re.split(r"[.:;,]\s", description) if c.strip()]
+    head: list[str] = []
+    for clause in clauses:
+        noun_phrase = _NOUN_PHRASE_END.split(_phrase(clause), maxsplit=1)[0]
+        head += [t for t in blind_tokens(noun_phrase) if t not in GENERIC]
+        if len(head) >= 2:
+            break
+    return head
+
+
+# Words saying the description holds back what the item does: ask, do not conclude.
+_WITHHELD = (
+    "under nda",
+    "under non-disclosure",
+    "on request",
+    "upon request",
+    "confidential",
+    "cannot disclose",
+    "not disclosed",
+    "details available",
+)
+
+
 # ---------------------------------------------------------------- phrases
 def _phrase(text: str) -> str:
     """Lower case, accents and punctuation folded, so that "Open-source" meets "open source"."""
@@ -707,9 +751,16 @@ def _phrases_in(phrases: tuple[str, ...], text: str) -> tuple[str, ...]:
     found = []
     for phrase in phrases:
         pattern = _phrase_pattern(phrase)
-        if pattern is not None and pattern.search(text):
+        # An "IMSI catcher detector" is not an IMSI catcher: what a detector detects does
+        # not describe the item.
+        if pattern is not None and any(
+            not _DETECTED.match(text, match.end()) for match in pattern.finditer(text)
+        ):
             found.append(phrase.strip())
     return tuple(dict.fromkeys(found))
+
+
+_DETECTED = re.compile(r" (?:detector|detectors|detection|detecting)(?![a-z0-9])")
 
 
 @lru_cache(maxsize=8192)
@@ -801,6 +852,9 @@ _PREFIXED = re.compile(
 _SUFFIXED = re.compile(
     rf"(?<![0-9.])({_NUMBER})\s*({_UNIT})?\s+(or more|or greater|or less|or fewer)"
 )
+_PER_UNIT = re.compile(
+    rf"(?<![0-9.])(\d+)\s+(?:[a-z-]+\s+){{1,4}}(?:at|of)\s+(?:up to\s+)?({_NUMBER})\s*({_UNIT})\s+each"
+)
 _MEASURE = re.compile(rf"[0-9][0-9.,x]*[a-z]*|{_UNIT}|rate|frame|resolution|sample|speed")
 _TRIGGER = re.compile(rf"^\s*(<=|>=|<|>)\s*({_NUMBER})\s*({_UNIT})\s*$")
 
@@ -858,13 +912,21 @@ def _conditions(provision: str) -> tuple[Condition, ...]:
 
 
 def _quantities(text: str) -> dict[str, list[float]]:
-    """Figures with units in a description ("12-bit", "3 GSPS", "8-14 um", "156 qubits")."""
+    """Figures with units in a description ("12-bit", "3 GSPS", "8-14 um", "156 qubits").
+
+    A per-unit figure with a count ("96 transceivers at 32.75 Gb/s each") also gives the
+    aggregate, which is what thresholds such as an aggregate data rate measure.
+    """
     found: dict[str, list[float]] = {}
     for match in _QUANTITY.finditer(text):
         dimension, factor = _UNITS[match.group(3)]
         for raw in (match.group(1), match.group(2)):
             if raw:
                 found.setdefault(dimension, []).append(_number(raw) * factor)
+    for match in _PER_UNIT.finditer(text):
+        dimension, factor = _UNITS[match.group(3)]
+        total = _number(match.group(1)) * _number(match.group(2)) * factor
+        found.setdefault(dimension, []).append(total)
     return found
 
 

@@ -33,6 +33,7 @@ STOPWORDS = _words(
     """a an and are as at be but by for from has have in into is it its of on or our that the
     their them then there these this to was we were which with without can will your you any all
     other than such not no use used using also may per via e.g i.e following specified so
+    between within over under about each both only up down out off onto upon
     specially designed modified"""
 )
 # Words that say nothing about what an item is; a description made only of these is too vague.
