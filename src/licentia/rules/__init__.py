@@ -1,0 +1,1 @@
+"""Licence determination: does this transaction need a licence, and under which provisions of law."""
