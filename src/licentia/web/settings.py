@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "licentia.accounts",
     "licentia.controllists",
     "licentia.products",
+    "licentia.partylists",
 ]
 
 MIDDLEWARE = [

@@ -121,6 +121,18 @@ def read_list(path: str | Path, file_format: str) -> tuple[ListHeader, Iterator[
     return header, reader.entities(str(path))
 
 
+def list_checksum(path: str | Path, file_format: str) -> str:
+    """The SHA-256 of a list file, or, for a set of files (OFAC CSV), of the set's checksums."""
+    reader = reader_for(path, file_format)
+    companions: list[Path] = list(getattr(reader, "companions", lambda _: [])(Path(path)))
+    if not companions:
+        return file_sha256(path)
+    combined = "\n".join(
+        f"{file.name}:{file_sha256(file)}" for file in (Path(path), *companions) if file.is_file()
+    )
+    return hashlib.sha256(combined.encode()).hexdigest()
+
+
 def file_sha256(path: str | Path) -> str:
     """The SHA-256 of a file, read in 1 MB chunks."""
     digest = hashlib.sha256()

@@ -117,17 +117,23 @@ class OfacCsvReader:
             "us-ofac-sdn", self.format, "OFAC Specially Designated Nationals and Blocked Persons"
         )
 
+    def companions(self, file: Path) -> list[Path]:
+        """The side files read with the main file: aliases, addresses, remark overflow."""
+        side = "cons_" if _prefix(file) == "cons" else ""
+        return [
+            file.with_name(f"{side}alt.csv"),
+            file.with_name(f"{side}add.csv"),
+            file.with_name(f"{side}comments.csv" if side else "sdn_comments.csv"),
+        ]
+
     def entities(self, path: str) -> Iterator[ListedEntity]:
         file = Path(path)
         require_file(file)
         source = self.header(path).source
-        prefix = _prefix(file)
-        side = "cons_" if prefix == "cons" else ""
-        aliases = _side_file(file.with_name(f"{side}alt.csv"), columns=5)
-        addresses = _side_file(file.with_name(f"{side}add.csv"), columns=6)
-        comments = _side_file(
-            file.with_name(f"{side}comments.csv" if side else "sdn_comments.csv"), columns=2
-        )
+        alt, add, comment = self.companions(file)
+        aliases = _side_file(alt, columns=5)
+        addresses = _side_file(add, columns=6)
+        comments = _side_file(comment, columns=2)
         for line, row in csv_rows(file):
             if not any(cell.strip() for cell in row):
                 continue

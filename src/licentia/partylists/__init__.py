@@ -1,0 +1,1 @@
+"""Stored restricted-party list versions: import, activation, differences, download."""

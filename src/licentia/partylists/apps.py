@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PartylistsConfig(AppConfig):
+    name = "licentia.partylists"
+    verbose_name = "Restricted-party lists"
