@@ -128,16 +128,28 @@ class NameComparison:
 NO_MATCH = NameComparison(0.0, "", "", (), 0)
 
 
-def _weight(parts: tuple[NamePart, ...], scoring: NameScoring) -> float:
+def _weight(parts: tuple[NamePart, ...], scoring: NameScoring, person: bool) -> float:
     if all(p.tag == NamePartTag.LEGAL for p in parts):
         return scoring.legal_weight
-    if all(p.tag == NamePartTag.STOP for p in parts):
+    if not _identifying(parts, person):
         return scoring.stop_weight
     return 1.0
 
 
-def _identifying(parts: tuple[NamePart, ...]) -> bool:
-    return any(p.tag not in (NamePartTag.LEGAL, NamePartTag.STOP) for p in parts)
+# Particles of person names that identify no one; other words rigour calls stopwords
+# ("un" in "Kim Jong Un") are real name parts in a person's name.
+_PARTICLES = frozenset(
+    "al el bin ben ibn bint abu abd abdul de da di del della van von der den la le du dos das y e ul ur ud".split()
+)
+
+
+def _identifying(parts: tuple[NamePart, ...], person: bool = False) -> bool:
+    for p in parts:
+        if p.tag == NamePartTag.LEGAL:
+            continue
+        if p.tag != NamePartTag.STOP or (person and p.comparable not in _PARTICLES):
+            return True
+    return False
 
 
 def _numbers(name: Name) -> set[str]:
@@ -174,20 +186,24 @@ def _compare_readings(
         extra_q = extra_r = 0
         for a in aligned:
             if a.qps and a.rps:
-                w = (_weight(a.qps, scoring) + _weight(a.rps, scoring)) / 2
-                if a.symbol is None and a.score < scoring.weak_fuzzy and _identifying(a.qps):
+                w = (_weight(a.qps, scoring, person) + _weight(a.rps, scoring, person)) / 2
+                if (
+                    a.symbol is None
+                    and a.score < scoring.weak_fuzzy
+                    and _identifying(a.qps, person)
+                ):
                     extra_q += 1
                     extra_r += 1
             elif a.qps:
-                w = _weight(a.qps, scoring) * (
+                w = _weight(a.qps, scoring, person) * (
                     scoring.person_query_extra if person else scoring.org_query_extra
                 )
-                extra_q += _identifying(a.qps)
+                extra_q += _identifying(a.qps, person)
             else:
-                w = _weight(a.rps, scoring) * (
+                w = _weight(a.rps, scoring, person) * (
                     scoring.person_listed_extra if person else scoring.org_listed_extra
                 )
-                extra_r += _identifying(a.rps)
+                extra_r += _identifying(a.rps, person)
             a.weight = w
             total += w
             weighted += w * (a.score if a.qps and a.rps else 0.0)
