@@ -169,7 +169,9 @@ def name_bench(verbose: bool) -> None:
     theirs = {split: Counts() for split in ("TUNING", "HELD-OUT", "ALL")}
     our_time = their_time = 0.0
     # Warm up both: rigour loads its name corpus on first use (seconds, once per process).
-    compare_names(analyze_name("Warm Up", NameKind.PERSON), analyze_name("Warm Up", NameKind.PERSON))
+    compare_names(
+        analyze_name("Warm Up", NameKind.PERSON), analyze_name("Warm Up", NameKind.PERSON)
+    )
     if peer is not None:
         peer("Person", "Warm Up", "Warm Up")
     errors: list[str] = []

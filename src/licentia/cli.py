@@ -16,6 +16,8 @@ from rich.tree import Tree
 
 from licentia.controls.model import Regime
 from licentia.errors import LicentiaError
+from licentia.partylists.cli import lists_app
+from licentia.screenings.cli import screen_command
 
 app = typer.Typer(
     help="Licentia: export control of dual-use and cyber-surveillance items.", no_args_is_help=True
@@ -24,6 +26,8 @@ controls_app = typer.Typer(
     help="The control lists: import, search, show, compare.", no_args_is_help=True
 )
 app.add_typer(controls_app, name="controls")
+app.add_typer(lists_app, name="lists")
+app.command(name="screen")(screen_command)
 console = Console()
 errors = Console(stderr=True)
 

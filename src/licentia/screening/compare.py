@@ -139,7 +139,36 @@ def _weight(parts: tuple[NamePart, ...], scoring: NameScoring, person: bool) -> 
 # Particles of person names that identify no one; other words rigour calls stopwords
 # ("un" in "Kim Jong Un") are real name parts in a person's name.
 _PARTICLES = frozenset(
-    "al el bin ben ibn bint abu abd abdul de da di del della van von der den la le du dos das y e ul ur ud".split()
+    [
+        "al",
+        "el",
+        "bin",
+        "ben",
+        "ibn",
+        "bint",
+        "abu",
+        "abd",
+        "abdul",
+        "de",
+        "da",
+        "di",
+        "del",
+        "della",
+        "van",
+        "von",
+        "der",
+        "den",
+        "la",
+        "le",
+        "du",
+        "dos",
+        "das",
+        "y",
+        "e",
+        "ul",
+        "ur",
+        "ud",
+    ]
 )
 
 

@@ -36,6 +36,9 @@ api = NinjaAPI(
 )
 api.add_router("/controls/", controls_router, tags=["Control lists"])
 api.add_router("/products/", products_router, tags=["Product catalogue"])
+api.add_router("/lists/", "licentia.partylists.api.router", tags=["Restricted-party lists"])
+api.add_router("/determinations", "licentia.determinations.api.router", tags=["Determinations"])
+api.add_router("/screenings", "licentia.screenings.api.router", tags=["Party screening"])
 
 
 # Errors the framework raises, in the same shape as ours.
@@ -67,8 +70,15 @@ def payload_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         f"{'.'.join(str(part) for part in error.get('loc', ()))}: {error.get('msg', 'invalid')}"
         for error in exc.errors
     ]
+    first = list(exc.errors[0].get("loc", ())) if exc.errors else []
+    # The field as the caller wrote it: without the source ("body", "query") or body parameter.
+    field = ".".join(str(part) for part in first[2 if first[:1] == ["body"] else 1 :])
     return _error(
-        request, 422, "invalid_payload", "; ".join(problems), {"errors": list(exc.errors)}
+        request,
+        422,
+        "invalid_payload",
+        "; ".join(problems),
+        {"field": field or "body", "errors": list(exc.errors)},
     )
 
 

@@ -58,7 +58,9 @@ INSTALLED_APPS = [
     "licentia.accounts",
     "licentia.controllists",
     "licentia.products",
+    "licentia.determinations",
     "licentia.partylists",
+    "licentia.screenings",
 ]
 
 MIDDLEWARE = [
@@ -127,6 +129,10 @@ LOGOUT_REDIRECT_URL = "/"
 
 # Uploads of list files go through the CLI; the web layer caps request bodies.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# National control measures (Art 9 of Regulation (EU) 2021/821) for licence determination:
+# a JSON file an operator keeps (docs/determination.md); empty for none.
+LICENTIA_NATIONAL_MEASURES = os.environ.get("LICENTIA_NATIONAL_MEASURES", "")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG

@@ -11,4 +11,5 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("licentia.controllists.urls")),
     path("products/", include("licentia.products.urls")),
+    path("screening/", include("licentia.screenings.urls")),
 ]

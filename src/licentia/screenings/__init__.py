@@ -1,0 +1,1 @@
+"""Screening of parties against the active restricted-party lists: services, API, page, CLI."""
