@@ -17,7 +17,6 @@ from rich.tree import Tree
 from licentia.controls.model import Regime
 from licentia.errors import LicentiaError
 from licentia.partylists.cli import lists_app
-from licentia.partylists.cli import lists_app
 from licentia.screenings.cli import screen_command
 
 app = typer.Typer(
@@ -27,7 +26,6 @@ controls_app = typer.Typer(
     help="The control lists: import, search, show, compare.", no_args_is_help=True
 )
 app.add_typer(controls_app, name="controls")
-app.add_typer(lists_app, name="lists")
 app.add_typer(lists_app, name="lists")
 app.command(name="screen")(screen_command)
 console = Console()

@@ -37,7 +37,6 @@ api = NinjaAPI(
 api.add_router("/controls/", controls_router, tags=["Control lists"])
 api.add_router("/products/", products_router, tags=["Product catalogue"])
 api.add_router("/lists/", "licentia.partylists.api.router", tags=["Restricted-party lists"])
-api.add_router("/lists/", "licentia.partylists.api.router", tags=["Restricted-party lists"])
 api.add_router("/determinations", "licentia.determinations.api.router", tags=["Determinations"])
 api.add_router("/screenings", "licentia.screenings.api.router", tags=["Party screening"])
 
