@@ -1,0 +1,1 @@
+"""Licence determination for users: the API, the public checker page and `licentia check`."""
