@@ -43,6 +43,7 @@ test: lint typecheck test-sqlite test-postgres
 
 benchmark: install
 	$(BIN)/python benchmarks/classification/run.py
+	$(BIN)/python benchmarks/screening/run.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
