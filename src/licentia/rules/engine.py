@@ -46,6 +46,7 @@ from licentia.rules.model import (
     Obligation,
     Outcome,
     PartyRole,
+    PartyType,
     Purpose,
     Step,
     Transaction,
@@ -77,6 +78,7 @@ class _ResolvedItem:
     list_version: ControlList | None = None
     controlled: bool = False
     cyber_surveillance: bool = False
+    lineage: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -134,6 +136,8 @@ class RuleEngine:
         self._lists = {cl.version: cl for cl in lists}
         self._by_date = sorted(self._lists.values(), key=lambda cl: (cl.valid_from, not cl.excerpt))
         self._national = tuple(national_measures)
+        # Item verdicts depend only on the rule, the entry and the item's own answers.
+        self._verdicts: dict[tuple[object, ...], _Verdict] = {}
 
     # -- the entry point -------------------------------------------------------------------
 
@@ -303,6 +307,7 @@ class RuleEngine:
             list_version=control_list,
             controlled=not released,
             cyber_surveillance=entry.cyber_surveillance and not released,
+            lineage=_lineage(path),
         )
 
     def _list_for(self, version: str | None, day: dt.date, where: str) -> ControlList:
@@ -784,13 +789,9 @@ class RuleEngine:
         controlled = work.controlled
         if not tx.activity.is_export or not controlled:
             return ()
-        prohibited = [b for b in work.bases if b.effect is Outcome.PROHIBITED]
-        other_requirements = [
-            b for b in work.bases if b.effect is not Outcome.PROHIBITED and b.key != "art-3-1"
-        ]
+        facts = _Facts.of(work)
         options = tuple(
-            self._option(work, rule, controlled, prohibited, other_requirements)
-            for rule in GENERAL_AUTHORISATIONS
+            _option(tx, rule, controlled, facts, self._verdicts) for rule in GENERAL_AUTHORISATIONS
         )
         usable = [o.code for o in options if o.available]
         work.step(
@@ -798,99 +799,14 @@ class RuleEngine:
             "individual licence?",
             (f"Yes: {', '.join(usable)}, on its conditions." if usable else "No.")
             + (
-                ""
-                if outcome is not Outcome.LICENCE_REQUIRED or not other_requirements
-                else " A general authorisation covers only the Art 3 requirement; the other "
+                " A general authorisation covers only the Art 3 requirement; the other "
                 "requirements remain."
+                if outcome is Outcome.LICENCE_REQUIRED and facts.other_requirements
+                else ""
             ),
             article("12", "1", "d"),
         )
         return options
-
-    def _option(
-        self,
-        work: _Work,
-        rule: GeneralAuthorisationRule,
-        controlled: list[_ResolvedItem],
-        prohibited: list[LegalBasis],
-        other_requirements: list[LegalBasis],
-    ) -> AuthorisationOption:
-        tx = work.tx
-        reasons: list[str] = []
-        conditions: list[str] = []
-        if prohibited:
-            reasons.append(
-                "A sanctions prohibition applies, and no general authorisation can lift it ("
-                + "; ".join(str(b.citation) for b in prohibited)
-                + ")."
-            )
-        if not rule.lists(tx.destination, tx.date):
-            reasons.append(
-                f"{tx.destination} is not a destination of {rule.code} on {tx.date.isoformat()}."
-            )
-        elif rule.destinations_excluded and (
-            arms_embargo(tx.destination, tx.date) or sanctions_on(tx.destination, tx.date)
-        ):
-            reasons.append(
-                f"{tx.destination} is subject to an arms embargo or restrictive measures, "
-                f"which {rule.code} excludes (Part 2(c))."
-            )
-        for r in controlled:
-            reasons.extend(_item_reasons(rule, r, conditions))
-        for concern, point in _ART4_POINTS.items():
-            knowledge = work.knows(concern)
-            if knowledge is not None:
-                reasons.append(
-                    f"The exporter is {knowledge} of a use in Art 4(1)({point}), which "
-                    f"excludes {rule.code} (Part 3)."
-                )
-        if rule.human_rights_condition and work.knows(Concern.HUMAN_RIGHTS):
-            reasons.append(
-                f"The exporter is {work.knows(Concern.HUMAN_RIGHTS)} of a use in connection "
-                f"with violations of human rights, which excludes {rule.code}."
-            )
-        if rule.security_end_users_excluded:
-            security = sorted({p.type.value for p in tx.parties if p.type.is_security_service})
-            if security:
-                reasons.append(
-                    f"{rule.code} excludes military, paramilitary, police and intelligence "
-                    f"end users and consignees; declared: {', '.join(security)}."
-                )
-            elif any(p.type.value == "other-government" for p in tx.parties):
-                conditions.append(
-                    "A government party is declared: confirm it is not a governmental service "
-                    "for security."
-                )
-        if rule.purpose is not None and tx.purpose is not rule.purpose:
-            reasons.append(f"{rule.code} requires the purpose: {rule.purpose.description}.")
-        if rule.requires_intra_group and not any(
-            p.intra_group for p in tx.parties if p.role is not PartyRole.INTERMEDIARY
-        ):
-            reasons.append(
-                f"{rule.code} requires the recipient to be a subsidiary or sister company of "
-                "the exporter."
-            )
-        if rule.requires_icp and not tx.internal_compliance_programme:
-            reasons.append(f"{rule.code} requires an internal compliance programme.")
-        if rule.code == "EU007" and tx.exporter.established_in is None:
-            reasons.append(
-                "EU007 is for exporters that are legal persons established in a Member State."
-            )
-        if other_requirements and not reasons:
-            conditions.append(
-                "It would cover the Art 3 requirement only; the requirements under "
-                + "; ".join(str(b.citation) for b in other_requirements)
-                + " remain."
-            )
-        return AuthorisationOption(
-            code=rule.code,
-            title=rule.title,
-            citation=rule.citation,
-            available=not reasons,
-            reasons=tuple(reasons),
-            conditions=(*conditions, *rule.conditions) if not reasons else (),
-            obligations=rule.obligations if not reasons else (),
-        )
 
     # -- authority and obligations ----------------------------------------------------------
 
@@ -1000,14 +916,151 @@ class RuleEngine:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What every general authorisation asks of the transaction, worked out once."""
+
+    prohibited: str | None
+    other_requirements: str | None
+    catch_all: tuple[tuple[str, str], ...]  # (informed|aware, Art 4(1) point)
+    human_rights: str | None
+    security_parties: tuple[str, ...]
+    government_party: bool
+    intra_group: bool
+    embargoed: bool
+
+    @classmethod
+    def of(cls, work: _Work) -> _Facts:
+        tx = work.tx
+        prohibited = [str(b.citation) for b in work.bases if b.effect is Outcome.PROHIBITED]
+        others = [
+            str(b.citation)
+            for b in work.bases
+            if b.effect is not Outcome.PROHIBITED and b.key != "art-3-1"
+        ]
+        return cls(
+            prohibited="; ".join(prohibited) or None,
+            other_requirements="; ".join(others) or None,
+            catch_all=tuple(
+                (knowledge, point)
+                for concern, point in _ART4_POINTS.items()
+                if (knowledge := work.knows(concern)) is not None
+            ),
+            human_rights=work.knows(Concern.HUMAN_RIGHTS),
+            security_parties=tuple(
+                sorted({p.type.value for p in tx.parties if p.type.is_security_service})
+            ),
+            government_party=any(p.type is PartyType.OTHER_GOVERNMENT for p in tx.parties),
+            intra_group=any(
+                p.intra_group for p in tx.parties if p.role is not PartyRole.INTERMEDIARY
+            ),
+            embargoed=bool(
+                arms_embargo(tx.destination, tx.date) or sanctions_on(tx.destination, tx.date)
+            ),
+        )
+
+
+def _option(
+    tx: Transaction,
+    rule: GeneralAuthorisationRule,
+    controlled: list[_ResolvedItem],
+    facts: _Facts,
+    verdicts: dict[tuple[object, ...], _Verdict],
+) -> AuthorisationOption:
+    reasons: list[str] = []
+    conditions: list[str] = []
+    code = rule.code
+    if facts.prohibited:
+        reasons.append(
+            "A sanctions prohibition applies, and no general authorisation can lift it "
+            f"({facts.prohibited})."
+        )
+    if not rule.lists(tx.destination, tx.date):
+        reasons.append(f"{tx.destination} is not a destination of {code} on {tx.date}.")
+    elif rule.destinations_excluded and facts.embargoed:
+        reasons.append(
+            f"{tx.destination} is subject to an arms embargo or restrictive measures, which "
+            f"{code} excludes (Part 2(c))."
+        )
+    for r in controlled:
+        assert r.list_version is not None
+        assert r.entry is not None
+        key = (rule.code, r.list_version.version, r.entry.path, r.item.related_to, r.item.annex_iv)
+        verdict = verdicts.get(key)
+        if verdict is None:
+            if len(verdicts) > _VERDICT_CACHE_SIZE:
+                verdicts.clear()
+            verdict = verdicts[key] = _item_verdict(rule, r)
+        reasons.extend(verdict[0])
+        conditions.extend(verdict[1])
+    for knowledge, point in facts.catch_all:
+        reasons.append(
+            f"The exporter is {knowledge} of a use in Art 4(1)({point}), which excludes "
+            f"{code} (Part 3)."
+        )
+    if rule.human_rights_condition and facts.human_rights:
+        reasons.append(
+            f"The exporter is {facts.human_rights} of a use in connection with violations of "
+            f"human rights, which excludes {code}."
+        )
+    if rule.security_end_users_excluded:
+        if facts.security_parties:
+            reasons.append(
+                f"{code} excludes military, paramilitary, police and intelligence end users "
+                f"and consignees; declared: {', '.join(facts.security_parties)}."
+            )
+        elif facts.government_party:
+            conditions.append(
+                "A government party is declared: confirm it is not a governmental service for "
+                "security."
+            )
+    if rule.purpose is not None and tx.purpose is not rule.purpose:
+        reasons.append(f"{code} requires the purpose: {rule.purpose.description}.")
+    if rule.requires_intra_group and not facts.intra_group:
+        reasons.append(
+            f"{code} requires the recipient to be a subsidiary or sister company of the exporter."
+        )
+    if rule.requires_icp and not tx.internal_compliance_programme:
+        reasons.append(f"{code} requires an internal compliance programme.")
+    if rule.requires_intra_group and tx.exporter.established_in is None:
+        reasons.append(f"{code} is for exporters established in a Member State.")
+    if reasons:
+        return AuthorisationOption(code, rule.title, rule.citation, False, tuple(reasons))
+    if facts.other_requirements:
+        conditions.append(
+            "It would cover the Art 3 requirement only; the requirements under "
+            f"{facts.other_requirements} remain."
+        )
+    return AuthorisationOption(
+        code,
+        rule.title,
+        rule.citation,
+        True,
+        conditions=(*conditions, *rule.conditions),
+        obligations=rule.obligations,
+    )
+
+
+_VERDICT_CACHE_SIZE = 100_000
+# Why a general authorisation does not cover an item, and what to confirm where it does.
+_Verdict = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def _item_verdict(rule: GeneralAuthorisationRule, r: _ResolvedItem) -> _Verdict:
+    conditions: list[str] = []
+    reasons = _item_reasons(rule, r, conditions)
+    return tuple(reasons), tuple(conditions)
+
+
 def _item_reasons(
     rule: GeneralAuthorisationRule, r: _ResolvedItem, conditions: list[str]
 ) -> list[str]:
     """Why `rule` does not cover this item, if it does not; conditions to confirm otherwise."""
     assert r.entry is not None
     path, group = r.entry.path, r.entry.product_group.value
-    if rule.covers is not None and not any(is_within(path, covered) for covered in rule.covers):
-        partly = [c for c in rule.covers if is_within(c, path)]
+    lineage = r.lineage
+    if not rule.covers_entry(lineage):
+        partly = [p for p in rule.named_within(path) if p in (rule.covers or ())]
         if partly:
             return [
                 f"{rule.code} covers only {', '.join(partly)} within {path}: give the exact "
@@ -1018,11 +1071,14 @@ def _item_reasons(
         return [f"{rule.code} covers software and technology only; {path} is in group {group}."]
     if group in rule.excluded_groups:
         return [f"{rule.code} excludes Annex I product group {group} ({path})."]
-    for excluded in rule.excludes:
-        if is_within(path, excluded):
-            return [f"{rule.code} excludes {excluded} (Part 1), which covers {path}."]
-        if is_within(excluded, path):
-            return [f"{rule.code} excludes {excluded}, within {path}: give the exact sub-entry."]
+    excluded = rule.excluding(lineage)
+    if excluded is not None:
+        return [f"{rule.code} excludes {excluded} (Part 1), which covers {path}."]
+    partly = [p for p in rule.named_within(path) if p in rule.excludes]
+    if partly:
+        return [
+            f"{rule.code} excludes {', '.join(partly)}, within {path}: give the exact sub-entry."
+        ]
     for related in rule.related_excluded:
         if is_within(path, related):
             return [f"{rule.code} excludes {related} and software and technology for it."]
@@ -1047,6 +1103,12 @@ def _item_reasons(
     return []
 
 
+def _lineage(path: str) -> tuple[str, ...]:
+    """The path and its ancestors: 5A001.j.1, 5A001.j, 5A001."""
+    parts = path.split(".")
+    return tuple(".".join(parts[:n]) for n in range(len(parts), 0, -1))
+
+
 _CERTAINTY_ORDER = (Certainty.VERIFIED, Certainty.RECALLED, Certainty.CONTESTED)
 
 
@@ -1056,6 +1118,21 @@ def _certainty_rank(certainty: Certainty) -> int:
 
 def _canonical(tx: Transaction) -> Transaction:
     """The same transaction with ISO alpha-2 codes (`EL` becomes GR, `uk` GB)."""
+
+    codes = [
+        ("destination", tx.destination),
+        ("exporter.established_in", tx.exporter.established_in),
+        ("exporter.goods_located_in", tx.exporter.goods_located_in),
+        ("purchasing_country", tx.purchasing_country),
+        ("transit_state", tx.transit_state),
+        *((f"parties[{i}].country", p.country) for i, p in enumerate(tx.parties)),
+        *(
+            (f"prior_denials[{i}].member_state", d.member_state)
+            for i, d in enumerate(tx.prior_denials)
+        ),
+    ]
+    if all(code is None or _code(code, name) == code for name, code in codes):
+        return tx
 
     def canon(code: str | None, name: str) -> str | None:
         return None if code is None else _code(code, name)
@@ -1082,7 +1159,7 @@ def _canonical(tx: Transaction) -> Transaction:
         parties=parties,
         prior_denials=denials,
     )
-    return tx if canonical == tx else canonical
+    return canonical
 
 
 def _code(code: str, name: str) -> str:

@@ -11,8 +11,9 @@ carries that through to the user.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
 
 from licentia.rules.model import Activity, Certainty, Citation, Outcome, PartyType, Purpose
 
@@ -27,6 +28,7 @@ LAW_UNTIL = REVIEWED_ON + dt.timedelta(days=366)
 RUSSIA_REMOVED = dt.date(2022, 5, 5)  # Delegated Regulation (EU) 2022/699, OJ L 130I, 4.5.2022
 
 
+@cache
 def article(article: str, paragraph: str | None = None, point: str | None = None) -> Citation:
     return Citation(REGULATION, f"Art {article}", paragraph, point)
 
@@ -171,12 +173,48 @@ class GeneralAuthorisationRule:
     conditions: tuple[str, ...] = ()
     obligations: tuple[str, ...] = ()
 
+    # Look-ups built once: the engine asks these for every item of every determination.
+    _covered: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
+    _excluded: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
+    _by_head: dict[str, tuple[str, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _listings: dict[str, tuple[Listing, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_covered", frozenset(self.covers or ()))
+        object.__setattr__(self, "_excluded", frozenset(self.excludes))
+        for path in (*(self.covers or ()), *self.excludes):
+            head = path.split(".", 1)[0]
+            self._by_head[head] = (*self._by_head.get(head, ()), path)
+        for listing in self.destinations:
+            self._listings[listing.country] = (
+                *self._listings.get(listing.country, ()),
+                listing,
+            )
+
     def lists(self, destination: str, day: dt.date) -> bool:
         if self.destinations_excluded:
             return destination not in self.destinations_excluded
-        return any(
-            listing.country == destination and listing.on(day) for listing in self.destinations
-        )
+        return any(listing.on(day) for listing in self._listings.get(destination, ()))
+
+    def covers_entry(self, lineage: tuple[str, ...]) -> bool:
+        """Whether Part 1 covers the entry whose path and ancestors are `lineage`."""
+        return self.covers is None or not self._covered.isdisjoint(lineage)
+
+    def excluding(self, lineage: tuple[str, ...]) -> str | None:
+        """The excluded entry that contains this one, if any."""
+        return next((path for path in lineage if path in self._excluded), None)
+
+    def named_within(self, path: str) -> list[str]:
+        """Covered or excluded entries strictly below `path` (the entry given is too coarse)."""
+        return [
+            named
+            for named in self._by_head.get(path.split(".", 1)[0], ())
+            if named.startswith(path + ".")
+        ]
 
 
 GENERAL_AUTHORISATIONS: tuple[GeneralAuthorisationRule, ...] = (
