@@ -44,6 +44,7 @@ test: lint typecheck test-sqlite test-postgres
 benchmark: install
 	$(BIN)/python benchmarks/classification/run.py
 	$(BIN)/python benchmarks/screening/run.py
+	$(BIN)/python benchmarks/rules/run.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
