@@ -1,0 +1,1 @@
+"""Human-rights risk assessment: indicators with provenance, red flags and an explainable rating."""
