@@ -219,3 +219,13 @@ def test_no_list_in_force_is_an_error() -> None:
     later = RuleEngine([rules_list(valid_from=dt.date(2025, 11, 15))])
     with pytest.raises(InvalidInput, match="no Annex I version in force on 2024-01-01"):
         later.determine(parse_transaction(tx("5A001.j", on="2024-01-01")))
+
+
+def test_a_non_eu_exporter_is_told_to_confirm_a_general_authorisation(engine: RuleEngine) -> None:
+    result = engine.determine(
+        parse_transaction(tx("5A001.j", to="US", exporter={"goods_located_in": "NL"}))
+    )
+    eu001 = {o.code: o for o in result.general_authorisations}["EU001"]
+    assert eu001.available
+    assert any("established outside the Union" in c for c in eu001.conditions)
+    assert str(result.authority.citation) == "Regulation (EU) 2021/821, Art 12(2)"

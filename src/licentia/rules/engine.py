@@ -1026,6 +1026,11 @@ def _option(
         reasons.append(f"{code} is for exporters established in a Member State.")
     if reasons:
         return AuthorisationOption(code, rule.title, rule.citation, False, tuple(reasons))
+    if tx.exporter.established_in is None:
+        conditions.append(
+            "The exporter is established outside the Union: confirm with the authority of "
+            f"{tx.exporter.goods_located_in}, where the items are, that it may use {code}."
+        )
     if facts.other_requirements:
         conditions.append(
             "It would cover the Art 3 requirement only; the requirements under "

@@ -843,12 +843,26 @@ ARMS_EMBARGOES: tuple[ArmsEmbargo, ...] = (
 )
 
 
+_EMBARGOES_BY_COUNTRY: dict[str, tuple[ArmsEmbargo, ...]] = {}
+for _embargo in ARMS_EMBARGOES:
+    _EMBARGOES_BY_COUNTRY[_embargo.country] = (
+        *_EMBARGOES_BY_COUNTRY.get(_embargo.country, ()),
+        _embargo,
+    )
+_SANCTIONS_BY_COUNTRY: dict[str, tuple[SanctionsMeasure, ...]] = {}
+for _measure in SANCTIONS:
+    _SANCTIONS_BY_COUNTRY[_measure.country] = (
+        *_SANCTIONS_BY_COUNTRY.get(_measure.country, ()),
+        _measure,
+    )
+
+
 def arms_embargo(country: str, day: dt.date) -> ArmsEmbargo | None:
-    return next((e for e in ARMS_EMBARGOES if e.country == country and e.in_force(day)), None)
+    return next((e for e in _EMBARGOES_BY_COUNTRY.get(country, ()) if e.in_force(day)), None)
 
 
 def sanctions_on(country: str, day: dt.date) -> list[SanctionsMeasure]:
-    return [m for m in SANCTIONS if m.country == country and m.in_force(day)]
+    return [m for m in _SANCTIONS_BY_COUNTRY.get(country, ()) if m.in_force(day)]
 
 
 @dataclass(frozen=True, slots=True)
