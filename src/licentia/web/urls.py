@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("licentia.controllists.urls")),
     path("products/", include("licentia.products.urls")),
+    path("check/", include("licentia.determinations.urls")),
     path("screening/", include("licentia.screenings.urls")),
 ]
