@@ -102,3 +102,13 @@ def test_prints_the_json_schemas(name):
     code, output = run("check", "--schema", name)
     assert code == 0
     assert json.loads(output)["type"] == "object"
+
+
+@pytest.mark.django_db
+def test_a_broken_national_measures_file_is_reported(curated, json_file, settings, tmp_path):
+    broken = tmp_path / "measures.json"
+    broken.write_text('{"measures": [{"member_state": "DE"}]}')
+    settings.LICENTIA_NATIONAL_MEASURES = str(broken)
+    code, output = run("check", str(json_file))
+    assert code == 2
+    assert "measures.0.reference" in " ".join(output.split())

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from django.core.exceptions import ImproperlyConfigured
 from pydantic import BaseModel
 from rich.console import Console
 from rich.markup import escape
@@ -56,7 +57,7 @@ def check(
     ] = None,
 ) -> None:
     """Do I need a licence? Determine a transaction, citing every legal basis."""
-    from licentia.cli import _django, _run
+    from licentia.cli import _django, _run, errors
 
     if schema is not None:
         typer.echo(json_schema(schema), nl=False)
@@ -68,7 +69,11 @@ def check(
     from licentia.determinations import services
 
     source = "standard input" if file == "-" else file
-    answer = _run(lambda: services.determine(data=services.load_document(text, source=source)))
+    try:
+        answer = _run(lambda: services.determine(data=services.load_document(text, source=source)))
+    except ImproperlyConfigured as error:  # the operator's national measures file
+        errors.print(f"[bold red]error:[/] {escape(str(error))}")
+        raise typer.Exit(code=2) from error
     if as_json:
         typer.echo(json.dumps(answer, indent=2, ensure_ascii=False))
     else:
