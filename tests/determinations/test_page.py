@@ -146,3 +146,27 @@ def test_no_list_imported_is_an_error_page(csrf_client, db):
 
 def test_the_home_page_links_the_checker(client, db):
     assert 'href="/check/"' in client.get("/").content.decode()
+
+
+def test_a_non_eu_exporter_with_a_prior_denial(csrf_client, curated):
+    response = post(
+        csrf_client,
+        answers(
+            exporter_status="non-eu",
+            member_state="BE",
+            denial_member_state="FR",
+            denial_reference="FR-2025-17",
+            denial_notified_on="2025-06-01",
+        ),
+    )
+    assert response.status_code == 200
+    page = text(response)
+    assert "must consult FR (FR-2025-17) before granting" in page
+    assert "Regulation (EU) 2021/821, Art 16(5)" in page
+
+
+def test_a_party_error_is_shown_at_the_party(csrf_client, curated):
+    response = post(csrf_client, answers(end_user_type="", consignee_intra_group="on"))
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert '<ul class="errorlist" id="id_consignee_type_error">' in page

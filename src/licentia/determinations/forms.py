@@ -24,7 +24,14 @@ from licentia.rules.model import Activity, Concern, PartyRole, PartyType, Purpos
 ITEM_ROWS = 5
 ITEM_FLAGS = ("cyber_surveillance", "cryptography_note", "public_domain", "mass_market")
 _EXPORTER_FIELDS = ("exporter", "exporter.established_in", "exporter.goods_located_in")
-_SIMPLE_FIELDS = ("activity", "date", "purpose", "destination", "purchasing_country")
+_SIMPLE_FIELDS = (
+    "activity",
+    "date",
+    "purpose",
+    "transit_state",
+    "destination",
+    "purchasing_country",
+)
 _DENIAL_FIELDS = ("member_state", "reference", "notified_on", "revoked")
 _PATH = re.compile(r"\[(\d+)\]")
 
@@ -143,6 +150,7 @@ class CheckForm(forms.Form):
         self, *args: Any, versions: Sequence[ControlListVersion] = (), **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.label_suffix = ""  # labels are questions or end in their own words
         today = dt.date.today()
         self.initial.setdefault("date", today.isoformat())
         states = [("", "Choose a Member State")] + [
@@ -174,7 +182,7 @@ class CheckForm(forms.Form):
             "informed_of_other_state_list": data["informed_of_other_state_list"],
             "parties": self._parties(),
         }
-        for name in (*_SIMPLE_FIELDS, "transit_state"):
+        for name in _SIMPLE_FIELDS:
             if data[name]:
                 document[name] = data[name]
         denial = _given({f: data[f"denial_{f}"] for f in _DENIAL_FIELDS if f != "revoked"})
@@ -241,7 +249,7 @@ class CheckForm(forms.Form):
         head = parts[0]
         if path in _EXPORTER_FIELDS:
             return "member_state"
-        if head in (*_SIMPLE_FIELDS, "transit_state", "informed", "aware"):
+        if head in (*_SIMPLE_FIELDS, "informed", "aware"):
             return head
         if head == "items":
             rows = self.item_rows_used()
