@@ -96,6 +96,8 @@ def serve(
     _django()
     from django.core.management import call_command
 
+    # A broken configuration (e.g. the national measures file) stops here, not at first request.
+    call_command("check")
     call_command("collectstatic", interactive=False, verbosity=0)
     os.execvp(
         sys.executable,

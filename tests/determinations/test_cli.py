@@ -111,4 +111,4 @@ def test_a_broken_national_measures_file_is_reported(curated, json_file, setting
     settings.LICENTIA_NATIONAL_MEASURES = str(broken)
     code, output = run("check", str(json_file))
     assert code == 2
-    assert "measures.0.reference" in " ".join(output.split())
+    assert "measures[0].reference" in " ".join(output.split())

@@ -174,13 +174,18 @@ def test_the_answer_is_a_json_document_with_citations(engine: RuleEngine) -> Non
             "items[0].national_entries",
             "not listed",
         ),
-        ({"items": [{"list_version": VERSION}]}, "items[0].list_version", "entry is not"),
+        (
+            {"items": [{"description": "x", "list_version": VERSION}]},
+            "items[0].list_version",
+            "entry is not",
+        ),
+        ({"items": [{}]}, "items[0].description", "description of a non-listed item"),
         (
             {"parties": [{"role": "end-user", "type": "pirate"}]},
-            "parties.0.type",
+            "parties[0].type",
             "Input should be",
         ),
-        ({"informed": ["gossip"]}, "informed.0", "Input should be"),
+        ({"informed": ["gossip"]}, "informed[0]", "Input should be"),
         ({"surprise": True}, "surprise", "Extra inputs"),
         ({"on": "2026-02-30"}, "date", "date"),
         (

@@ -253,6 +253,12 @@ class RuleEngine:
     def _resolve(self, index: int, item: Item, day: dt.date) -> _ResolvedItem:
         where = f"items[{index}]"
         if item.entry is None:
+            if not item.description.strip():
+                raise InvalidInput(
+                    f"{where}: give the item's Annex I entry, or a description of a non-listed "
+                    "item",
+                    details={"field": f"{where}.description"},
+                )
             if item.list_version is not None:
                 raise InvalidInput(
                     f"{where}.list_version is given but {where}.entry is not",
@@ -386,7 +392,7 @@ class RuleEngine:
                 + ".",
                 article("3", "1"),
             )
-            if r.list_version.excerpt:
+            if r.list_version.excerpt and work.tx.activity.is_export:
                 work.caveats.append(
                     f"{r.label} was looked up in Licentia's curated excerpt of Annex I "
                     f"({r.list_version.version}), which records no exclusion from general "

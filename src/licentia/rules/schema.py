@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -254,7 +255,7 @@ def load_national_measures(path: Path) -> tuple[NationalMeasure, ...]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InvalidInput(f"{path}: cannot read national measures: {error}") from None
     except ValidationError as error:
-        raise InvalidInput(f"{path}: {_invalid(error).message}") from None
+        raise InvalidInput(f"{path}: {_invalid(error, 'national measures').message}") from None
     return tuple(
         NationalMeasure(
             **{**m.model_dump(), "entries": tuple(m.entries), "destinations": tuple(m.destinations)}
@@ -282,16 +283,23 @@ class _NationalMeasures(BaseModel):
     measures: list[_NationalMeasureDocument]
 
 
-def _invalid(error: ValidationError) -> InvalidInput:
+def _invalid(error: ValidationError, what: str = "transaction") -> InvalidInput:
     problems = []
     for e in error.errors():
-        where = ".".join(str(part) for part in e["loc"]) or "document"
-        problems.append({"field": where, "message": e["msg"]})
+        problems.append({"field": field_name(e["loc"]), "message": e["msg"]})
     summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems[:10])
     return InvalidInput(
-        f"invalid transaction: {summary}",
+        f"invalid {what}: {summary}",
         details={"field": problems[0]["field"], "errors": problems},
     )
+
+
+def field_name(location: Sequence[int | str]) -> str:
+    """A document field as the engine names it: `items[0].entry`."""
+    name = ""
+    for part in location:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name or "document"
 
 
 def _plain(value: object) -> Any:
