@@ -25,7 +25,9 @@ def _mapping() -> dict[str, object]:
 
 
 def test_every_format_has_a_description() -> None:
-    assert set(FORMATS) == {"pts", "vdem", "fh-fiw", "wgi-va", "rsf", "fariss", "generic-csv"}
+    assert set(FORMATS) == {
+        *("pts", "vdem", "fh-fiw", "wgi-va", "wgi-api-json", "rsf", "fariss", "generic-csv")
+    }
     assert all(entry.description for entry in FORMATS.values())
 
 
@@ -236,3 +238,43 @@ def test_vdem_pse_is_a_territory_but_iso_pse_is_palestine() -> None:
     with pytest.raises(Unmapped, match="territory"):
         resolve(name="Palestine/West Bank", code="PSE", publisher="vdem")
     assert resolve(name="Palestine", code="PSE", publisher="rsf") == "PS"
+
+
+def test_wgi_world_bank_api_json() -> None:
+    result = read_indicators(FIXTURES / "wgi-api.json", "wgi-api-json")
+    assert _values(result) == {
+        ("wgi.va", "NO", 2023): pytest.approx(1.777254),
+        ("wgi.va", "CN", 2023): pytest.approx(-1.504554),
+        ("wgi.va", "XK", 2023): 0.05,
+    }
+    assert [(f.name, f.position) for f in result.failures] == [
+        ("Netherlands Antilles (former) / ANT", "record 4")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "position"),
+    [
+        ('[{"page": 1}, [{"indicator": {"id": "VA.EST"}', "may be truncated", "line 1 column 46"),
+        ('[{"message": [{"key": "Invalid value"}]}]', "answered an error", None),
+        (
+            '[{"page": 1}, [{"indicator": {"id": "PV.EST"}, "date": "2023", "value": 1}]]',
+            "not VA.EST",
+            "record 1",
+        ),
+        (
+            '[{"page": 1}, [{"indicator": {"id": "VA.EST"}, "countryiso3code": "NOR", '
+            '"date": "2023", "value": "high"}]]',
+            "'high' is not a number",
+            "record 1",
+        ),
+    ],
+)
+def test_wgi_api_json_bad_input(
+    tmp_path: Path, text: str, message: str, position: str | None
+) -> None:
+    path = tmp_path / "va.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ImportFailed, match=message) as error:
+        read_indicators(path, "wgi-api-json")
+    assert error.value.position == position

@@ -63,6 +63,13 @@ FORMATS: dict[str, Format] = {
             publishers.read_wgi,
         ),
         Format(
+            "wgi-api-json",
+            "wgi",
+            "World Bank API v2 JSON for VA.EST (what `licentia indicators update --source wgi` "
+            "downloads): wgi.va, 2.5 best .. -2.5 worst",
+            publishers.read_wgi_json,
+        ),
+        Format(
             "rsf",
             "rsf",
             "RSF World Press Freedom Index CSV (semicolons, decimal commas): rsf.score_2013 "

@@ -31,12 +31,13 @@ _MAX_ROW_CHARS = 100_000
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    line: int
+    line: int  # the line of a CSV file, or the record number of a JSON file
     values: Mapping[str, str]
+    unit: str = "line"
 
     @property
     def position(self) -> str:
-        return f"line {self.line}"
+        return f"{self.unit} {self.line}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +69,7 @@ class Table:
         encodings: Sequence[str] = ("utf-8-sig",),
     ) -> None:
         self.source = source
-        try:
-            raw = source.path.read_bytes()
-        except OSError as exc:
-            raise ImportFailed(f"cannot read the file: {exc.strerror}", source=source.name) from exc
-        self.checksum = hashlib.sha256(raw).hexdigest()
+        raw, self.checksum = read_bytes(source)
         text = _decode(raw, encodings, source.name)
         if not text.strip():
             source.fail("the file is empty", position="line 1")
@@ -99,6 +96,10 @@ class Table:
             )
         self._reader = reader
         self.line_count = text.count("\n") + (0 if text.endswith("\n") else 1)
+
+    @property
+    def end(self) -> str:
+        return f"line {self.line_count}"
 
     def require(self, *candidates: str, role: str) -> str:
         """The header name of a required column, the first of `candidates` present."""
@@ -142,6 +143,15 @@ class Table:
             if sum(map(len, cells)) > _MAX_ROW_CHARS:
                 self.source.fail("the row is implausibly long", position=f"line {line}")
             yield Row(line, dict(zip(self.header, (cell.strip() for cell in cells), strict=True)))
+
+
+def read_bytes(source: Source) -> tuple[bytes, str]:
+    """The file's bytes and their SHA-256."""
+    try:
+        raw = source.path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(f"cannot read the file: {exc.strerror}", source=source.name) from exc
+    return raw, hashlib.sha256(raw).hexdigest()
 
 
 def _decode(raw: bytes, encodings: Sequence[str], source: str) -> str:
@@ -191,6 +201,7 @@ def year(row: Row, column: str, source: Source) -> int:
 class _Unresolved:
     name: str
     first_line: int
+    position: str
     reason: str
     years: list[int] = field(default_factory=list)
 
@@ -198,8 +209,11 @@ class _Unresolved:
 class Collector:
     """Observations and mapping failures of one file, checked as they are added."""
 
-    def __init__(self, table: Table, *, source: str, label: str, licence: str, url: str) -> None:
-        self.table = table
+    def __init__(
+        self, file: Source, checksum: str, *, source: str, label: str, licence: str, url: str
+    ) -> None:
+        self.file = file
+        self.checksum = checksum
         self.source_code = source
         self.label = label
         self.licence = licence
@@ -233,7 +247,9 @@ class Collector:
         if isinstance(found, str):
             return found
         label = " / ".join(part for part in key if part) or "(no country)"
-        failure = self._unresolved.setdefault(label, _Unresolved(label, row.line, found.reason))
+        failure = self._unresolved.setdefault(
+            label, _Unresolved(label, row.line, row.position, found.reason)
+        )
         if year is not None:
             failure.years.append(year)
         return None
@@ -245,35 +261,36 @@ class Collector:
             return
         bounds = self._bounds.get(key)
         if bounds is not None and not bounds[0] <= value <= bounds[1]:
-            self.table.source.fail(
+            self.file.fail(
                 f"{value:g} is outside the scale of {key} ({bounds[0]:g}..{bounds[1]:g})",
                 position=row.position,
                 field=column,
             )
         earlier = self._values.get((key, country, year))
         if earlier is not None:
-            self.table.source.fail(
+            self.file.fail(
                 f"a second value of {key} for {country} {year} (the first is on line {earlier[1]})",
                 position=row.position,
                 field=column,
             )
         self._values[(key, country, year)] = (value, row.line)
 
-    def result(self) -> IndicatorFile:
+    def result(self, end: str) -> IndicatorFile:
+        """The file's content; `end` is the position of its end, for "no values" errors."""
         if not self._values:
-            self.table.source.fail(
+            self.file.fail(
                 "the file holds no value that could be imported"
                 + (" (no country could be mapped)" if self._unresolved else ""),
-                position=f"line {self.table.line_count}",
+                position=end,
             )
         years = sorted({year for (_, _, year) in self._values})
         edition = Edition(
             source=self.source_code,
-            label=f"{self.label} {years[0]}-{years[-1]} ({self.table.source.path.name})",
+            label=f"{self.label} {years[0]}-{years[-1]} ({self.file.path.name})",
             licence=self.licence,
             url=self.url,
-            retrieved_on=self.table.source.retrieved_on or _modified(self.table.source.path),
-            checksum=self.table.checksum,
+            retrieved_on=self.file.retrieved_on or _modified(self.file.path),
+            checksum=self.checksum,
         )
         observations = tuple(
             Observation(key, country, year, value, edition)
@@ -283,7 +300,7 @@ class Collector:
         failures = tuple(
             MappingFailure(
                 name=entry.name,
-                position=f"line {entry.first_line}",
+                position=entry.position,
                 reason=entry.reason + _rows_note(entry.years),
             )
             for entry in sorted(self._unresolved.values(), key=lambda e: e.first_line)

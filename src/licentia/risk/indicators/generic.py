@@ -110,7 +110,8 @@ def read_generic(source: Source) -> IndicatorFile:
     year_column = table.require(mapping.year, role="year")
     columns = {c.key: table.require(c.column, role=c.key) for c in mapping.indicators}
     out = Collector(
-        table,
+        source,
+        table.checksum,
         source=mapping.source,
         label=mapping.label,
         licence=mapping.licence,
@@ -146,4 +147,4 @@ def read_generic(source: Source) -> IndicatorFile:
             continue
         for key, value, header in values:
             out.add(key, code, when, value, row, header)
-    return out.result()
+    return out.result(table.end)

@@ -5,9 +5,18 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
-from licentia.risk.indicators._table import Collector, Row, Source, Table, number, year
+from licentia.risk.indicators._table import (
+    Collector,
+    Row,
+    Source,
+    Table,
+    number,
+    read_bytes,
+    year,
+)
 from licentia.risk.model import Indicator, IndicatorFile
 
 
@@ -63,7 +72,8 @@ FARISS = Publisher(
 
 def _collector(table: Table, publisher: Publisher) -> Collector:
     return Collector(
-        table,
+        table.source,
+        table.checksum,
         source=publisher.code,
         label=publisher.name,
         licence=publisher.licence,
@@ -117,7 +127,7 @@ def read_pts(source: Source) -> IndicatorFile:
             continue
         for key, value, column in values:
             out.add(key, code, when, value, row, column)
-    return out.result()
+    return out.result(table.end)
 
 
 # --- V-Dem ------------------------------------------------------------------------------------
@@ -256,7 +266,7 @@ def read_vdem(source: Source) -> IndicatorFile:
             continue
         for column, value, header in values:
             out.add(f"vdem.{column}", country, when, value, row, header)
-    return out.result()
+    return out.result(table.end)
 
 
 # --- Freedom House, Freedom in the World ------------------------------------------------------
@@ -318,10 +328,19 @@ def read_fh(source: Source) -> IndicatorFile:
     if total and not sums_only:
         for row, code, when, value in totals:
             out.add("fh.total", code, when, value, row, total)
-    return out.result()
+    return out.result(table.end)
 
 
 # --- World Bank WGI ---------------------------------------------------------------------------
+
+_WGI_VA = Indicator(
+    key="wgi.va",
+    source=WGI.code,
+    title="WGI Voice and Accountability (estimate)",
+    best=2.5,
+    worst=-2.5,
+    description="standard normal units, about -2.5 (weak) .. 2.5 (strong)",
+)
 
 
 def read_wgi(source: Source) -> IndicatorFile:
@@ -337,17 +356,7 @@ def read_wgi(source: Source) -> IndicatorFile:
     estimate = table.require("Estimate", role="estimate")
     kind = table.find("indicator")
     out = _collector(table, WGI)
-    out.indicator(
-        Indicator(
-            key="wgi.va",
-            source=WGI.code,
-            title="WGI Voice and Accountability (estimate)",
-            best=2.5,
-            worst=-2.5,
-            description="standard normal units, about -2.5 (weak) .. 2.5 (strong)",
-        ),
-        bounded=False,
-    )
+    out.indicator(_WGI_VA, bounded=False)
     for row in table.rows():
         if kind is not None and row.values[kind].casefold() != "va":
             continue
@@ -358,7 +367,73 @@ def read_wgi(source: Source) -> IndicatorFile:
         )
         if country is not None:
             out.add("wgi.va", country, when, value, row, estimate)
-    return out.result()
+    return out.result(table.end)
+
+
+WGI_API_INDICATOR = "VA.EST"
+
+
+def read_wgi_json(source: Source) -> IndicatorFile:
+    """The World Bank API's JSON answer for VA.EST: `[page info, [records]]`.
+
+    Each record has `countryiso3code`, `country.value`, `date` (the year) and `value` (null
+    when there is no estimate); records of other indicators are refused.
+    """
+    raw, checksum = read_bytes(source)
+    try:
+        document = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        source.fail(f"the file is not UTF-8: {exc.reason}", field="encoding")
+    except json.JSONDecodeError as exc:
+        source.fail(
+            f"not JSON: {exc.msg} (the file may be truncated)",
+            position=f"line {exc.lineno} column {exc.colno}",
+        )
+    if not (isinstance(document, list) and len(document) == 2):
+        if isinstance(document, list) and document and isinstance(document[0], dict):
+            message = document[0].get("message")
+            source.fail(f"the World Bank API answered an error: {message}", field="message")
+        source.fail("expected the World Bank API's [page, records] array", position="record 0")
+    records = document[1] or []
+    if not isinstance(records, list):
+        source.fail("the records are not an array", position="record 0")
+    out = Collector(
+        source, checksum, source=WGI.code, label=WGI.name, licence=WGI.licence, url=WGI.url
+    )
+    out.indicator(_WGI_VA, bounded=False)
+    for number_, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            source.fail("a record is not an object", position=f"record {number_}")
+        row = Row(number_, _flatten(record), unit="record")
+        if row.values["indicator"] != WGI_API_INDICATOR:
+            source.fail(
+                f"a record of {row.values['indicator']!r}, not {WGI_API_INDICATOR}",
+                position=row.position,
+                field="indicator.id",
+            )
+        when = year(row, "date", source)
+        value = number(row, "value", source)
+        code = out.country(
+            row, name=row.values["country"], code=row.values["countryiso3code"], year=when
+        )
+        if code is not None:
+            out.add("wgi.va", code, when, value, row, "value")
+    return out.result(f"record {len(records)}")
+
+
+def _flatten(record: dict[str, object]) -> dict[str, str]:
+    def text(value: object) -> str:
+        return "" if value is None else str(value)
+
+    indicator = record.get("indicator")
+    country = record.get("country")
+    return {
+        "indicator": text(indicator.get("id") if isinstance(indicator, dict) else indicator),
+        "country": text(country.get("value") if isinstance(country, dict) else country),
+        "countryiso3code": text(record.get("countryiso3code")),
+        "date": text(record.get("date")),
+        "value": text(record.get("value")),
+    }
 
 
 # --- RSF World Press Freedom Index ------------------------------------------------------------
@@ -419,7 +494,7 @@ def read_rsf(source: Source) -> IndicatorFile:
         if country is not None:
             key = "rsf.score" if when >= RSF_NEW_METHOD_FROM else "rsf.score_2013"
             out.add(key, country, when, value, row, score)
-    return out.result()
+    return out.result(table.end)
 
 
 # --- Fariss latent human rights protection ----------------------------------------------------
@@ -454,4 +529,4 @@ def read_fariss(source: Source) -> IndicatorFile:
         code = out.country(row, name=row.values[country], year=when)
         if code is not None:
             out.add("fariss.hrp", code, when, value, row, value_column)
-    return out.result()
+    return out.result(table.end)
