@@ -45,6 +45,7 @@ benchmark: install
 	$(BIN)/python benchmarks/classification/run.py
 	$(BIN)/python benchmarks/screening/run.py
 	$(BIN)/python benchmarks/rules/run.py
+	$(BIN)/python benchmarks/risk/run.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
