@@ -17,6 +17,7 @@ from rich.tree import Tree
 from licentia.controls.model import Regime
 from licentia.determinations.cli import check
 from licentia.errors import LicentiaError
+from licentia.indicators.cli import indicators_app
 from licentia.partylists.cli import lists_app
 from licentia.screenings.cli import screen_command
 
@@ -28,6 +29,7 @@ controls_app = typer.Typer(
 )
 app.add_typer(controls_app, name="controls")
 app.add_typer(lists_app, name="lists")
+app.add_typer(indicators_app, name="indicators")
 app.command(name="screen")(screen_command)
 app.command(name="check")(check)
 console = Console()

@@ -39,6 +39,7 @@ api.add_router("/products/", products_router, tags=["Product catalogue"])
 api.add_router("/lists/", "licentia.partylists.api.router", tags=["Restricted-party lists"])
 api.add_router("/determinations", "licentia.determinations.api.router", tags=["Determinations"])
 api.add_router("/screenings", "licentia.screenings.api.router", tags=["Party screening"])
+api.add_router("/indicators/", "licentia.indicators.api.router", tags=["Human-rights indicators"])
 
 
 # Errors the framework raises, in the same shape as ours.

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "licentia.determinations",
     "licentia.partylists",
     "licentia.screenings",
+    "licentia.indicators",
 ]
 
 MIDDLEWARE = [

@@ -13,4 +13,5 @@ urlpatterns = [
     path("products/", include("licentia.products.urls")),
     path("check/", include("licentia.determinations.urls")),
     path("screening/", include("licentia.screenings.urls")),
+    path("countries/", include("licentia.indicators.urls")),
 ]

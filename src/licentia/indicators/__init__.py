@@ -1,0 +1,1 @@
+"""Stored human-rights indicator editions, the `IndicatorStore` over them, and country pages."""
