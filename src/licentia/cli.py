@@ -19,6 +19,7 @@ from licentia.determinations.cli import check
 from licentia.errors import LicentiaError
 from licentia.indicators.cli import indicators_app
 from licentia.partylists.cli import lists_app
+from licentia.riskassessments.cli import risk_command
 from licentia.screenings.cli import screen_command
 
 app = typer.Typer(
@@ -32,6 +33,7 @@ app.add_typer(lists_app, name="lists")
 app.add_typer(indicators_app, name="indicators")
 app.command(name="screen")(screen_command)
 app.command(name="check")(check)
+app.command(name="risk")(risk_command)
 console = Console()
 errors = Console(stderr=True)
 

@@ -40,6 +40,7 @@ api.add_router("/lists/", "licentia.partylists.api.router", tags=["Restricted-pa
 api.add_router("/determinations", "licentia.determinations.api.router", tags=["Determinations"])
 api.add_router("/screenings", "licentia.screenings.api.router", tags=["Party screening"])
 api.add_router("/indicators/", "licentia.indicators.api.router", tags=["Human-rights indicators"])
+api.add_router("/risk-assessments", "licentia.riskassessments.api.router", tags=["Risk"])
 
 
 # Errors the framework raises, in the same shape as ours.

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "licentia.partylists",
     "licentia.screenings",
     "licentia.indicators",
+    "licentia.riskassessments",
 ]
 
 MIDDLEWARE = [

@@ -14,4 +14,5 @@ urlpatterns = [
     path("check/", include("licentia.determinations.urls")),
     path("screening/", include("licentia.screenings.urls")),
     path("countries/", include("licentia.indicators.urls")),
+    path("risk/", include("licentia.riskassessments.urls")),
 ]
