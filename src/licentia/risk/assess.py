@@ -835,9 +835,13 @@ def _reasoning(request: RiskRequest, a: Assessment) -> tuple[str, ...]:
     items = "; ".join(f"{e.label} ({e.detail})" for e in technology.evidence)
     user = a.factor(FactorKind.END_USER)
     end_use = f' The declared end use is: "{request.end_use}".' if request.end_use else ""
+    kind = request.end_user_type
+    who = (kind.description if kind else "type not declared") + (
+        f" ({request.end_user})" if request.end_user else ""
+    )
     paragraphs.append(
-        f"Transaction. {items}. End user: {user.summary.rsplit(':', 1)[0]}, in {country}, as "
-        f"assessed on {a.date.isoformat()}.{end_use}"
+        f"Transaction. {items}. End user: {who}, in {country}, as assessed on "
+        f"{a.date.isoformat()}.{end_use}"
     )
     destination = a.factor(FactorKind.DESTINATION)
     used = [e for e in destination.indicators if e.status is EvidenceStatus.USED]
