@@ -126,7 +126,7 @@ def test_country_by_name_lists_suggestions() -> None:
 def test_all_countries() -> None:
     countries = all_countries()
     codes = [c.alpha2 for c in countries]
-    assert len(countries) == 249
+    assert len(countries) == 250  # ISO 3166-1 and Kosovo (XK)
     assert codes == sorted(set(codes))
 
 
@@ -140,4 +140,9 @@ def test_every_country_resolves_by_its_codes_and_names() -> None:
 
 def test_all_countries_returns_a_fresh_list() -> None:
     all_countries().clear()
-    assert len(all_countries()) == 249
+    assert len(all_countries()) == 250
+
+
+def test_kosovo_has_the_code_eu_and_publishers_use() -> None:
+    assert country("XK") == country("XKX") == country_by_name("Republic of Kosovo")
+    assert country("xk").name == "Kosovo"

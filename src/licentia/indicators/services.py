@@ -29,7 +29,7 @@ from licentia.indicators.models import (
 )
 from licentia.reference.countries import all_countries, country
 from licentia.risk.indicators import read_indicators
-from licentia.risk.indicators.countries import EXTRA_CODES, country_name
+from licentia.risk.indicators.countries import country_name
 from licentia.risk.model import Edition, Indicator, IndicatorFile, Observation
 
 _BATCH = 5000
@@ -258,10 +258,7 @@ def store() -> DatabaseStore:
 
 def country_code(code: str) -> str:
     """A country code as stored (ISO alpha-2, or XK); alpha-3 and EU codes are accepted."""
-    key = code.strip().upper()
-    if key in EXTRA_CODES:
-        return key
-    return country(key).alpha2
+    return country(code).alpha2
 
 
 @dataclass(frozen=True)
@@ -324,7 +321,7 @@ def countries() -> list[CountryCoverage]:
         .annotate(n=Count("indicator", distinct=True))
         .values_list("country", "n")
     )
-    listed = [(c.alpha2, c.name) for c in all_countries()] + list(EXTRA_CODES.items())
+    listed = [(c.alpha2, c.name) for c in all_countries()]
     return sorted(
         (CountryCoverage(code, name, counts.get(code, 0)) for code, name in listed),
         key=lambda c: c.name,

@@ -18,6 +18,8 @@ from licentia.errors import InvalidInput
 # The EU's interinstitutional style guide departs from ISO 3166-1 for these two countries only.
 _EU_TO_ISO = {"EL": "GR", "UK": "GB"}
 _ISO_TO_EU = {iso: eu for eu, iso in _EU_TO_ISO.items()}
+# Kosovo has no ISO 3166-1 code; the EU, the World Bank and most data publishers use XK/XKX.
+_KOSOVO = ("XK", "XKX", "Kosovo", "Republic of Kosovo")
 
 _MAX_SUGGESTIONS = 5
 # Below this rapidfuzz score a "suggestion" is noise (e.g. any two-letter code for "12345").
@@ -70,14 +72,17 @@ def _index() -> _Index:
     by_code: dict[str, Country] = {}
     by_name: dict[str, Country] = {}
     labels: list[_Labels] = []
-    for record in pycountry.countries:
-        alpha2, alpha3 = str(record.alpha_2), str(record.alpha_3)
-        names = _names_of(record)
+    records = [
+        (str(r.alpha_2), str(r.alpha_3), _names_of(r), getattr(r, "official_name", None))
+        for r in pycountry.countries
+    ]
+    records.append((_KOSOVO[0], _KOSOVO[1], _KOSOVO[2:], _KOSOVO[3]))
+    for alpha2, alpha3, names, official_name in records:
         country = Country(
             alpha2=alpha2,
             alpha3=alpha3,
             name=names[0],
-            official_name=str(getattr(record, "official_name", None) or names[0]),
+            official_name=str(official_name or names[0]),
         )
         codes = (alpha2, alpha3, *((_ISO_TO_EU[alpha2],) if alpha2 in _ISO_TO_EU else ()))
         countries.append(country)

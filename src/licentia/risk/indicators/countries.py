@@ -19,9 +19,7 @@ from __future__ import annotations
 from licentia.errors import InvalidInput
 from licentia.reference.countries import country, country_by_name
 
-KOSOVO = "XK"
-# Codes Licentia accepts beside ISO 3166-1, with their names.
-EXTRA_CODES = {KOSOVO: "Kosovo"}
+KOSOVO = "XK"  # licentia.reference.countries knows it beside the ISO codes
 
 HISTORICAL = "a historical state with no ISO 3166-1 code today; not mapped to a successor"
 TERRITORY = "a territory or sub-national unit without an ISO 3166-1 code of its own"
@@ -143,7 +141,6 @@ ALIASES = {
     "Korea, North": "KP",
     "Korea, Rep.": "KR",
     "Korea, South": "KR",
-    "Kosovo": KOSOVO,
     "Kyrgyz Republic": "KG",
     "Lao PDR": "LA",
     "Macao SAR, China": "MO",
@@ -196,8 +193,6 @@ def resolve(*, name: str | None, code: str | None = None, publisher: str = "") -
             raise Unmapped(reason)
         if key in CODE_ALIASES:
             return CODE_ALIASES[key]
-        if key in EXTRA_CODES:
-            return key
         if len(key) in (2, 3) and key.isalpha():
             try:
                 return country(key).alpha2
@@ -223,6 +218,4 @@ def resolve(*, name: str | None, code: str | None = None, publisher: str = "") -
 
 def country_name(code: str) -> str:
     """The name to show for a stored code: the ISO short name, or Kosovo for `XK`."""
-    if code in EXTRA_CODES:
-        return EXTRA_CODES[code]
     return country(code).name
