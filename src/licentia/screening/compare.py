@@ -18,9 +18,12 @@ the name-bench cases call for:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import numpy as np
+from rapidfuzz import fuzz, process
 from rigour.names import (
     Alignment,
     Name,
@@ -301,41 +304,87 @@ def _how(a: Alignment) -> PartHow:
     return PartHow.FUZZY
 
 
-def compare_names(
+@dataclass(frozen=True, slots=True)
+class NameAlignment:
+    """The best alignment of two names, before it is written out as a `NameComparison`.
+
+    Screening compares a query with several listed names and keeps the best; only that one
+    needs the part-by-part explanation, so it is built on demand (`comparison()`).
+    """
+
+    score: float
+    query: NameAnalysis
+    listed: NameAnalysis
+    aligned: tuple[Alignment, ...]
+    conflicts: int
+
+    def comparison(self) -> NameComparison:
+        parts = tuple(
+            PartMatch(
+                query=a.qstr,
+                listed=a.rstr,
+                how=_how(a),
+                score=round(a.score if a.qps and a.rps else 0.0, 4),
+                weight=round(a.weight, 4),
+            )
+            for a in self.aligned
+        )
+        return NameComparison(
+            score=self.score,
+            query_name=self.query.original,
+            listed_name=self.listed.original,
+            parts=parts,
+            conflicts=self.conflicts,
+        )
+
+
+def align_names(
     query: NameAnalysis, listed: NameAnalysis, scoring: NameScoring = DEFAULT_SCORING
-) -> NameComparison:
-    """Score the best alignment over the readings of both names, in [0, 1]."""
+) -> NameAlignment:
+    """The score of the best alignment over the readings of both names, in [0, 1]."""
     person = NameKind.PERSON in (query.kind, listed.kind) or (
         query.kind is NameKind.UNKNOWN and listed.kind is NameKind.UNKNOWN
     )
     best_score = -1.0
-    best: tuple[Name, Name, list[Alignment], int] | None = None
+    best: tuple[list[Alignment], int] | None = None
     for q in query.readings:
         for r in listed.readings:
             # Vessels and aircraft keep their word order.
             person_rule = person and NameTypeTag.OBJ not in (q.tag, r.tag)
             score, aligned, conflicts = _compare_readings(q, r, person_rule, scoring)
             if score > best_score:
-                best_score, best = score, (q, r, aligned, conflicts)
+                best_score, best = score, (aligned, conflicts)
             if score >= 1.0:
                 break
+        if best_score >= 1.0:
+            break
     if best is None:
+        return NameAlignment(0.0, query, listed, (), 0)
+    aligned, conflicts = best
+    return NameAlignment(max(0.0, min(1.0, best_score)), query, listed, tuple(aligned), conflicts)
+
+
+def compare_names(
+    query: NameAnalysis, listed: NameAnalysis, scoring: NameScoring = DEFAULT_SCORING
+) -> NameComparison:
+    """Score the best alignment over the readings of both names, in [0, 1], part by part."""
+    found = align_names(query, listed, scoring)
+    if not found.aligned and found.score <= 0 and not (query.readings and listed.readings):
         return NO_MATCH
-    _, _, aligned, conflicts = best
-    parts = tuple(
-        PartMatch(
-            query=a.qstr,
-            listed=a.rstr,
-            how=_how(a),
-            score=round(a.score if a.qps and a.rps else 0.0, 4),
-            weight=round(a.weight, 4),
-        )
-        for a in aligned
-    )
-    return NameComparison(
-        score=max(0.0, min(1.0, best_score)),
-        query_name=query.original,
-        listed_name=listed.original,
-        parts=parts,
-        conflicts=conflicts,
-    )
+    return found.comparison()
+
+
+def quick_similarity(queries: Sequence[str], listed: Sequence[str]) -> list[float]:
+    """A cheap pre-score in [0, 100] of each listed form against the best of the query forms.
+
+    The forms are the ASCII tokens of the names (`NameAnalysis.latin`); the score is the mean
+    of rapidfuzz's token-sort ratio (word order ignored) and token-set ratio (extra words
+    ignored). It only orders candidates for `align_names`, which decides; 100 means the same
+    words.
+    """
+    if not queries or not listed:
+        return [0.0] * len(listed)
+    sort = process.cdist(queries, listed, scorer=fuzz.token_sort_ratio, dtype=np.float32)
+    same = process.cdist(queries, listed, scorer=fuzz.token_set_ratio, dtype=np.float32)
+    best: list[float] = ((sort + same) / 2).max(axis=0).tolist()
+    return best

@@ -8,8 +8,11 @@ count for much more than common ones ("Mohammad", "Company"). A query adds up th
 of its keys per listed name (one `numpy.bincount`) and keeps the best names.
 
 The index is built from `ListedEntity` values and the version of each source list, written
-to one file (a pickle of plain values: lists, dicts and arrays) and loaded back; name
-analyses are recomputed lazily after loading, as they hold rigour objects.
+to one file (a pickle of plain values: lists, dicts and arrays) and loaded back. It keeps
+each name's ASCII form (`form`), which the matcher's cheap pre-score reads, so a query never
+analyses a listed name just to rank it. Full analyses hold rigour objects, which do not
+pickle: a built index has all of them; a loaded one analyses a name the first time it is
+fully compared and keeps it (`analysis`), so no listed name is analysed twice.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from licentia.screening.names import (
     phonetic_key,
 )
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # Share of each key kind in a name's retrieval score.
 _TOKEN_WEIGHT = 1.0
 _PHONETIC_WEIGHT = 0.6
@@ -90,13 +93,19 @@ class ScreeningIndex:
         versions: Mapping[str, str],
         name_refs: list[tuple[int, int]],
         postings: dict[str, npt.NDArray[np.int32]],
+        forms: list[str],
     ) -> None:
         self.entities = entities
         self.versions = dict(versions)
         self.name_refs = name_refs
         self.postings = postings
+        self.forms = forms
         count = max(1, len(name_refs))
         self._idf = {key: math.log(1 + count / len(ids)) for key, ids in postings.items()}
+        # The keys a query may use: posting and IDF in one look-up.
+        self._usable = {
+            key: (ids, self._idf[key]) for key, ids in postings.items() if len(ids) <= _MAX_POSTING
+        }
         self._analyses: dict[int, NameAnalysis] = {}
 
     # -- building ------------------------------------------------------------------------
@@ -110,6 +119,7 @@ class ScreeningIndex:
         name_refs: list[tuple[int, int]] = []
         lists: dict[str, list[int]] = defaultdict(list)
         analyses: dict[int, NameAnalysis] = {}
+        forms: list[str] = []
         for entity in entities:
             entity_no = len(kept)
             kept.append(entity)
@@ -121,12 +131,13 @@ class ScreeningIndex:
                 name_id = len(name_refs)
                 name_refs.append((entity_no, name_no))
                 analyses[name_id] = analysis
+                forms.append(analysis.latin)
                 for key in query_keys(analysis):
                     lists[key].append(name_id)
         postings = {
             key: np.fromiter(ids, dtype=np.int32, count=len(ids)) for key, ids in lists.items()
         }
-        index = cls(kept, versions or {}, name_refs, postings)
+        index = cls(kept, versions or {}, name_refs, postings, forms)
         index._analyses = analyses
         return index
 
@@ -141,6 +152,7 @@ class ScreeningIndex:
             "versions": self.versions,
             "name_refs": self.name_refs,
             "postings": self.postings,
+            "forms": self.forms,
         }
         handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
         try:
@@ -162,7 +174,11 @@ class ScreeningIndex:
         if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
             raise InvalidInput(f"screening index {path} has another format; rebuild it")
         return cls(
-            payload["entities"], payload["versions"], payload["name_refs"], payload["postings"]
+            payload["entities"],
+            payload["versions"],
+            payload["name_refs"],
+            payload["postings"],
+            payload["forms"],
         )
 
     # -- querying ------------------------------------------------------------------------
@@ -185,31 +201,41 @@ class ScreeningIndex:
 
     def candidates(self, analyses: Iterable[NameAnalysis], limit: int = 30) -> list[Candidate]:
         """The `limit` listed names sharing the most weight of keys with any query name."""
-        if not self.name_refs:
-            return []
-        ids: list[npt.NDArray[np.int32]] = []
-        weights: list[npt.NDArray[np.float64]] = []
-        for analysis in analyses:
-            for key, weight in query_keys(analysis).items():
-                posting = self.postings.get(key)
-                if posting is None or len(posting) > _MAX_POSTING:
-                    continue
-                ids.append(posting)
-                weights.append(np.full(len(posting), weight * self._idf[key]))
-        if not ids:
-            return []
-        scores = np.bincount(
-            np.concatenate(ids), weights=np.concatenate(weights), minlength=len(self.name_refs)
-        )
-        hit_count = int(np.count_nonzero(scores))
-        take = min(limit, hit_count)
-        if take == 0:
-            return []
-        top = np.argpartition(-scores, take - 1)[:take]
-        top = top[np.argsort(-scores[top], kind="stable")]
         found = []
-        for name_id in top.tolist():
+        for name_id, retrieval in self.candidate_ids(analyses, limit):
             entity_no, name_no = self.name_refs[name_id]
             entity = self.entities[entity_no]
-            found.append(Candidate(entity, entity.names[name_no], name_id, float(scores[name_id])))
+            found.append(Candidate(entity, entity.names[name_no], name_id, retrieval))
         return found
+
+    def candidate_ids(
+        self, analyses: Iterable[NameAnalysis], limit: int = 30
+    ) -> list[tuple[int, float]]:
+        """`candidates` as (name id, retrieval score) pairs, best first, ties by lower id."""
+        if not self.name_refs or limit < 1:
+            return []
+        # The keys of every query name; a key shared by several names counts for each.
+        weights: dict[str, float] = {}
+        for analysis in analyses:
+            for key, weight in query_keys(analysis).items():
+                weights[key] = weights.get(key, 0.0) + weight
+        ids: list[npt.NDArray[np.int32]] = []
+        key_weights: list[float] = []
+        for key, weight in weights.items():
+            usable = self._usable.get(key)
+            if usable is not None:
+                ids.append(usable[0])
+                key_weights.append(weight * usable[1])
+        if not ids:
+            return []
+        # One weight per posting entry, repeated in C rather than one array per key.
+        repeated = np.repeat(np.array(key_weights), [len(posting) for posting in ids])
+        scores = np.bincount(np.concatenate(ids), weights=repeated, minlength=len(self.name_refs))
+        # The best `limit` by partition; then every name at or above the lowest of them, so
+        # that ties at the cut go to the lower id.
+        take = min(limit, len(scores))
+        best = np.argpartition(-scores, take - 1)[:take]
+        floor = float(np.min(scores[best]))
+        hit = np.flatnonzero(scores >= floor) if floor > 0 else best[scores[best] > 0]
+        top = hit[np.lexsort((hit, -scores[hit]))][:limit]
+        return list(zip(top.tolist(), scores[top].tolist(), strict=True))

@@ -19,10 +19,12 @@ from licentia.errors import InvalidInput
 from licentia.reference.countries import country as lookup_country
 from licentia.screening.compare import (
     DEFAULT_SCORING,
+    NameAlignment,
     NameComparison,
     NameScoring,
     PartMatch,
-    compare_names,
+    align_names,
+    quick_similarity,
 )
 from licentia.screening.index import ScreeningIndex
 from licentia.screening.model import EntitySchema, ListedEntity, NameType
@@ -42,12 +44,18 @@ _ID_CHARS = re.compile(r"[^0-9A-Z]")
 
 @dataclass(frozen=True, slots=True)
 class MatchProfile:
-    """Thresholds for one use: a hit scores at least `threshold`."""
+    """Thresholds for one use: a hit scores at least `threshold`.
+
+    `candidates` listed names come from the index; they are ordered by a cheap pre-score and
+    fully compared `compare` at a time, the next round only while the last one came within
+    `CONTINUE_MARGIN` of the threshold (`None`: every candidate is fully compared).
+    """
 
     name: str
     threshold: float
     description: str
     candidates: int = 30
+    compare: int | None = 6
 
 
 PROFILES: dict[str, MatchProfile] = {
@@ -63,6 +71,7 @@ PROFILES: dict[str, MatchProfile] = {
             0.55,
             "Investigations and re-screening after a list update: more hits to review, fewer misses",
             candidates=60,
+            compare=None,
         ),
         MatchProfile("narrow", 0.85, "Automated clearing: only strong matches stop a shipment"),
     )
@@ -286,10 +295,34 @@ class ScreeningResult:
 
 @dataclass(frozen=True, slots=True)
 class _Scored:
+    """One listed party scored; the part-by-part explanation is written out only for a hit."""
+
     score: float
-    comparison: NameComparison
+    entity: ListedEntity
+    alignment: NameAlignment
     name_type: NameType
     features: tuple[FeatureScore, ...]
+
+    @property
+    def comparison(self) -> NameComparison:
+        return self.alignment.comparison()
+
+    @property
+    def weak_alone(self) -> bool:
+        return any(f.feature is Feature.WEAK_ALIAS for f in self.features)
+
+    def hit(self, index: ScreeningIndex) -> Hit:
+        comparison = self.comparison
+        return Hit(
+            entity=self.entity,
+            score=self.score,
+            list_version=index.versions.get(self.entity.source),
+            query_name=comparison.query_name,
+            listed_name=comparison.listed_name,
+            listed_name_type=self.name_type,
+            parts=comparison.parts,
+            features=self.features,
+        )
 
 
 def _birth_feature(query: str, entity: ListedEntity) -> FeatureScore | None:
@@ -364,35 +397,57 @@ def score_entity(
     scoring: NameScoring = DEFAULT_SCORING,
 ) -> _Scored | None:
     """Score one listed party: best name pair, then the qualifiers."""
-    best: tuple[NameComparison, NameType] | None = None
-    best_strong: tuple[NameComparison, NameType] | None = None
-    for listed_analysis, name_type in listed:
-        for analysis in analyses:
-            comparison = compare_names(analysis, listed_analysis, scoring)
-            if best is None or comparison.score > best[0].score:
-                best = (comparison, name_type)
-            if name_type is not NameType.WEAK_ALIAS and (
-                best_strong is None or comparison.score > best_strong[0].score
-            ):
-                best_strong = (comparison, name_type)
+    pairs = [
+        (_best_alignment(analyses, listed_analysis, scoring), name_type)
+        for listed_analysis, name_type in listed
+    ]
+    return _score_aligned(query, entity, pairs)
+
+
+def _best_alignment(
+    analyses: Sequence[NameAnalysis], listed: NameAnalysis, scoring: NameScoring
+) -> NameAlignment:
+    """The best of the query names against one listed name (the first of equals)."""
+    best: NameAlignment | None = None
+    for analysis in analyses:
+        found = align_names(analysis, listed, scoring)
+        if best is None or found.score > best.score:
+            best = found
+    assert best is not None, "a query has at least one analysed name"
+    return best
+
+
+def _score_aligned(
+    query: ScreeningQuery,
+    entity: ListedEntity,
+    pairs: Iterable[tuple[NameAlignment, NameType]],
+) -> _Scored | None:
+    """The qualifiers on top of the best aligned name of one listed party."""
+    best: tuple[NameAlignment, NameType] | None = None
+    best_strong: tuple[NameAlignment, NameType] | None = None
+    for alignment, name_type in pairs:
+        if best is None or alignment.score > best[0].score:
+            best = (alignment, name_type)
+        if name_type is not NameType.WEAK_ALIAS and (
+            best_strong is None or alignment.score > best_strong[0].score
+        ):
+            best_strong = (alignment, name_type)
     if best is None or best[0].score <= 0:
         return None
     features: list[FeatureScore] = []
-    id_match = bool(query.identifiers) and any(
-        _id_key(i.value) in query.identifiers for i in entity.identifiers if _id_key(i.value)
-    )
+    id_match = _id_match(query, entity)
     # Prefer a strong name unless the weak alias is clearly better and an identifier backs it.
     if best[1] is NameType.WEAK_ALIAS and best_strong is not None and not id_match:
         best = best_strong
-    comparison, name_type = best
+    alignment, name_type = best
     features.append(
         FeatureScore(
             Feature.NAME,
-            comparison.score,
-            f"{comparison.query_name!r} ~ {comparison.listed_name!r}",
+            alignment.score,
+            f"{alignment.query.original!r} ~ {alignment.listed.original!r}",
         )
     )
-    score = comparison.score
+    score = alignment.score
     if id_match:
         features.append(FeatureScore(Feature.IDENTIFIER, IDENTIFIER_BONUS, "same identifier"))
     if query.birth_date and entity.schema.is_person:
@@ -410,10 +465,22 @@ def score_entity(
     score += sum(f.contribution for f in features[1:])
     if name_type is NameType.WEAK_ALIAS and not id_match:
         features.append(FeatureScore(Feature.WEAK_ALIAS, 0.0, "weak alias alone: not a hit"))
-    return _Scored(round(max(0.0, min(1.0, score)), 4), comparison, name_type, tuple(features))
+    return _Scored(
+        round(max(0.0, min(1.0, score)), 4), entity, alignment, name_type, tuple(features)
+    )
 
 
-def analyse_query(query: ScreeningQuery) -> dict[NameKind, list[NameAnalysis]]:
+def _id_match(query: ScreeningQuery, entity: ListedEntity) -> bool:
+    """True when the listing has one of the query's identifiers."""
+    return bool(query.identifiers) and any(
+        _id_key(i.value) in query.identifiers for i in entity.identifiers if _id_key(i.value)
+    )
+
+
+def analyse_query(
+    query: ScreeningQuery,
+    cache: dict[tuple[str, NameKind], NameAnalysis] | None = None,
+) -> dict[NameKind, list[NameAnalysis]]:
     """The query names analysed as the kind of party given, or as a person and as an organisation."""
     kinds = (
         [query.kind]
@@ -422,7 +489,15 @@ def analyse_query(query: ScreeningQuery) -> dict[NameKind, list[NameAnalysis]]:
     )
     found: dict[NameKind, list[NameAnalysis]] = {}
     for kind in kinds:
-        analyses = [analyze_name(n, kind, query=True) for n in query.names]
+        if cache is None:
+            analyses = [analyze_name(n, kind, query=True) for n in query.names]
+        else:
+            analyses = []
+            for n in query.names:
+                known = cache.get((n, kind))
+                if known is None:
+                    known = cache[(n, kind)] = analyze_name(n, kind, query=True)
+                analyses.append(known)
         kept = [a for a in analyses if not a.is_empty]
         if kept:
             found[kind] = kept
@@ -448,61 +523,152 @@ def screen(
     scoring: NameScoring = DEFAULT_SCORING,
 ) -> ScreeningResult:
     """Screen one party. `threshold` overrides the profile's; `limit` caps the hits."""
+    return _screen(index, query, profile, threshold, limit, scoring, None)
+
+
+def _screen(
+    index: ScreeningIndex,
+    query: ScreeningQuery,
+    profile: MatchProfile,
+    threshold: float | None,
+    limit: int,
+    scoring: NameScoring,
+    cache: dict[tuple[str, NameKind], NameAnalysis] | None,
+) -> ScreeningResult:
     if threshold is not None:
         if not 0.0 <= threshold <= 1.0:
             raise InvalidInput(
                 f"Threshold {threshold} is outside [0, 1].", details={"field": "threshold"}
             )
-        profile = MatchProfile(profile.name, threshold, profile.description, profile.candidates)
-    ranked = rank(index, query, candidates=profile.candidates, scoring=scoring)
+        profile = MatchProfile(
+            profile.name, threshold, profile.description, profile.candidates, profile.compare
+        )
+    ranked = _rank(
+        index,
+        query,
+        analyse_query(query, cache),
+        candidates=profile.candidates,
+        compare=profile.compare,
+        threshold=profile.threshold,
+        scoring=scoring,
+    )
     hits = tuple(
-        hit
-        for hit in ranked
-        if hit.score >= profile.threshold
-        and not any(f.feature is Feature.WEAK_ALIAS for f in hit.features)
-    )[:limit]
+        scored.hit(index)
+        for scored in [s for s in ranked if s.score >= profile.threshold and not s.weak_alone][
+            :limit
+        ]
+    )
     return ScreeningResult(
         query, profile, hits, dict(index.versions), candidates_scored=len(ranked)
     )
+
+
+# A query's words against a listed name's, in `quick_similarity`: 100 is the same words.
+SAME_WORDS = 100.0
+# The next round of full comparisons runs while the last round scored a name this close to
+# the threshold (qualifiers can add up to +0.08 without an identifier).
+CONTINUE_MARGIN = 0.10
 
 
 def rank(
     index: ScreeningIndex,
     query: ScreeningQuery,
     *,
-    candidates: int = 30,
+    candidates: int = DEFAULT_PROFILE.candidates,
+    compare: int | None = DEFAULT_PROFILE.compare,
+    threshold: float = DEFAULT_PROFILE.threshold,
     scoring: NameScoring = DEFAULT_SCORING,
 ) -> list[Hit]:
-    """Every candidate the index proposes, scored and sorted (hits or not): for review and benchmarks."""
-    analyses = analyse_query(query)
+    """The candidates worth a full comparison, scored and sorted (hits or not): for review and benchmarks.
+
+    `compare` and `threshold` steer the pre-score (see `MatchProfile`); `compare=None` fully
+    compares every candidate the index proposes.
+    """
+    ranked = _rank(
+        index,
+        query,
+        analyse_query(query),
+        candidates=candidates,
+        compare=compare,
+        threshold=threshold,
+        scoring=scoring,
+    )
+    return [scored.hit(index) for scored in ranked]
+
+
+def compare_order(
+    index: ScreeningIndex,
+    query: ScreeningQuery,
+    analyses: Sequence[NameAnalysis],
+    name_ids: Sequence[int],
+) -> tuple[list[int], int]:
+    """Candidate names (ids) in the order they are fully compared, and how many must be.
+
+    Those that must be come first: a listed name with the same words as a query name, and any
+    name of a listing that has one of the query's identifiers. The others follow by their
+    pre-score (`quick_similarity`), ties in the index's order.
+    """
+    forms = list(dict.fromkeys(a.latin for a in analyses))
+    quick = quick_similarity(forms, [index.forms[i] for i in name_ids])
+    must: list[int] = []
+    rest: list[tuple[float, int]] = []
+    for name_id, similarity in zip(name_ids, quick, strict=True):
+        if similarity >= SAME_WORDS or (
+            query.identifiers and _id_match(query, index.entities[index.name_refs[name_id][0]])
+        ):
+            must.append(name_id)
+        else:
+            rest.append((similarity, name_id))
+    rest.sort(key=lambda pair: -pair[0])
+    return must + [name_id for _, name_id in rest], len(must)
+
+
+def _rank(
+    index: ScreeningIndex,
+    query: ScreeningQuery,
+    analyses: dict[NameKind, list[NameAnalysis]],
+    *,
+    candidates: int,
+    compare: int | None,
+    threshold: float,
+    scoring: NameScoring,
+) -> list[_Scored]:
     if not analyses:
         return []
-    by_entity: dict[int, list[int]] = {}
     every = [a for group in analyses.values() for a in group]
-    for candidate in index.candidates(every, limit=candidates):
-        entity_no = index.name_refs[candidate.name_id][0]
-        by_entity.setdefault(entity_no, []).append(candidate.name_id)
-    hits: list[Hit] = []
-    for entity_no, name_ids in by_entity.items():
-        entity = index.entities[entity_no]
-        listed = [(index.analysis(i), entity.names[index.name_refs[i][1]].type) for i in name_ids]
-        scored = score_entity(query, _analyses_for(analyses, entity), entity, listed, scoring)
-        if scored is None:
-            continue
-        hits.append(
-            Hit(
-                entity=entity,
-                score=scored.score,
-                list_version=index.versions.get(entity.source),
-                query_name=scored.comparison.query_name,
-                listed_name=scored.comparison.listed_name,
-                listed_name_type=scored.name_type,
-                parts=scored.comparison.parts,
-                features=scored.features,
+    found = [name_id for name_id, _ in index.candidate_ids(every, limit=candidates)]
+    if compare is None or compare >= len(found):
+        order, due = found, len(found)
+    else:
+        order, due = compare_order(index, query, every, found)
+        due = max(due, compare)
+    by_entity: dict[int, list[tuple[NameAlignment, NameType]]] = {}
+    done = 0
+    while done < len(order):
+        best = 0.0
+        for name_id in order[done : done + due]:
+            entity_no, name_no = index.name_refs[name_id]
+            entity = index.entities[entity_no]
+            alignment = _best_alignment(
+                _analyses_for(analyses, entity), index.analysis(name_id), scoring
             )
-        )
-    hits.sort(key=lambda h: (-h.score, h.entity.source, h.entity.source_id))
-    return hits
+            by_entity.setdefault(entity_no, []).append((alignment, entity.names[name_no].type))
+            best = max(best, alignment.score)
+        done += due
+        if best < threshold - CONTINUE_MARGIN:
+            break
+        due = compare or len(order)
+    ranked: list[_Scored] = []
+    for entity_no, pairs in by_entity.items():
+        scored = _score_aligned(query, index.entities[entity_no], pairs)
+        if scored is not None:
+            ranked.append(scored)
+    ranked.sort(key=lambda s: (-s.score, s.entity.source, s.entity.source_id))
+    return ranked
+
+
+# Identical parties in one batch are screened once; at most this many results are kept.
+_BATCH_MEMO = 10_000
 
 
 def screen_many(
@@ -513,6 +679,19 @@ def screen_many(
     threshold: float | None = None,
     limit: int = 10,
 ) -> Iterator[ScreeningResult]:
-    """Screen a batch lazily, one result per query, in order (a pure function of the index)."""
+    """Screen a batch lazily, one result per query, in order (a pure function of the index).
+
+    Work is shared across the batch: each distinct name is analysed once per kind of party,
+    and a party that recurs (same names and qualifiers) gets the result already computed.
+    """
+    analyses: dict[tuple[str, NameKind], NameAnalysis] = {}
+    done: dict[ScreeningQuery, ScreeningResult] = {}
     for query in queries:
-        yield screen(index, query, profile, threshold=threshold, limit=limit)
+        result = done.get(query)
+        if result is None:
+            if len(analyses) > _BATCH_MEMO:
+                analyses.clear()
+            result = _screen(index, query, profile, threshold, limit, DEFAULT_SCORING, analyses)
+            if len(done) < _BATCH_MEMO:
+                done[query] = result
+        yield result
