@@ -8,19 +8,18 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.tree import Tree
 
+from licentia.audit.cli import audit_app
 from licentia.controls.model import Regime
 from licentia.determinations.cli import check
-from licentia.errors import LicentiaError
 from licentia.indicators.cli import indicators_app
 from licentia.partylists.cli import lists_app
 from licentia.riskassessments.cli import risk_command
 from licentia.screenings.cli import screen_command
+from licentia.terminal import console, progress, run, setup_django
 
 app = typer.Typer(
     help="Licentia: export control of dual-use and cyber-surveillance items.", no_args_is_help=True
@@ -31,62 +30,36 @@ controls_app = typer.Typer(
 app.add_typer(controls_app, name="controls")
 app.add_typer(lists_app, name="lists")
 app.add_typer(indicators_app, name="indicators")
+app.add_typer(audit_app, name="audit")
 app.command(name="screen")(screen_command)
 app.command(name="check")(check)
 app.command(name="risk")(risk_command)
-console = Console()
-errors = Console(stderr=True)
 
 DEMO_PASSWORD = "licentia-demo"  # printed for the demo; never used outside it
 RegimeOption = Annotated[Regime, typer.Option(help="Which list")]
 VersionOption = Annotated[str | None, typer.Option(help="List version (default: in force today)")]
 
 
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "licentia.web.settings")
-    import django
-
-    django.setup()
-
-
 def _list_version(regime: Regime, version: str | None) -> Any:
     """The stored version asked for, or the one in force today; Django is set up first."""
-    _django()
+    setup_django()
     from licentia.controllists import services
 
-    return _run(lambda: services.get_version(regime=regime, version=version))
-
-
-def _progress() -> Progress:
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
-
-
-def _run(work: Any) -> Any:
-    try:
-        return work()
-    except LicentiaError as exc:
-        errors.print(f"[bold red]error:[/] {exc.message}")
-        raise typer.Exit(code=2) from exc
+    return run(lambda: services.get_version(regime=regime, version=version))
 
 
 @app.command()
 def setup() -> None:
     """Create or upgrade the database and load the curated control list excerpt."""
-    _django()
+    setup_django()
     from django.core.management import call_command
 
     from licentia.controllists.services import import_curated
 
-    with _progress() as progress:
-        progress.add_task("Applying database migrations", total=None)
+    with progress() as bar:
+        bar.add_task("Applying database migrations", total=None)
         call_command("migrate", interactive=False, verbosity=0)
-    result = _run(import_curated)
+    result = run(import_curated)
     console.print(f"Database ready. {result.summary()}")
 
 
@@ -97,7 +70,7 @@ def serve(
     workers: Annotated[int, typer.Option(help="gunicorn worker processes")] = 2,
 ) -> None:
     """Serve the web application and API with gunicorn (production)."""
-    _django()
+    setup_django()
     from django.core.management import call_command
 
     # A broken configuration (e.g. the national measures file) stops here, not at first request.
@@ -160,26 +133,24 @@ def controls_import(
     ] = None,
 ) -> None:
     """Import a control list version (nothing is written unless the whole file is valid)."""
-    _django()
+    setup_django()
     from licentia.controllists.services import import_control_list
     from licentia.controls.importers import parse_control_list
 
-    with _progress() as progress:
-        task = progress.add_task(f"Reading and checking {file}", total=None)
-        control_list = _run(
+    with progress() as bar:
+        task = bar.add_task(f"Reading and checking {file}", total=None)
+        control_list = run(
             lambda: parse_control_list(file, file_format=file_format, version=version)
         )
-        progress.update(
-            task, description=f"Storing {len(control_list)} entries and comparing versions"
-        )
-        result = _run(lambda: import_control_list(control_list=control_list))
+        bar.update(task, description=f"Storing {len(control_list)} entries and comparing versions")
+        result = run(lambda: import_control_list(control_list=control_list))
     console.print(result.summary())
 
 
 @controls_app.command("versions")
 def controls_versions() -> None:
     """List the stored control list versions."""
-    _django()
+    setup_django()
     from licentia.controllists.services import list_versions
 
     table = Table("regime", "version", "kind", "valid from", "valid to", "source")
@@ -206,7 +177,7 @@ def controls_search(
     list_version = _list_version(regime, version)
     from licentia.controllists import services
 
-    hits = _run(lambda: services.index_for(list_version=list_version).search(query, limit=limit))
+    hits = run(lambda: services.index_for(list_version=list_version).search(query, limit=limit))
     console.print(f"{list_version}")
     table = Table("entry", "score", "text", "cyber")
     for hit in hits:
@@ -231,7 +202,7 @@ def controls_show(
     from licentia.controllists import services
 
     control_list = services.core_list(list_version=list_version)
-    entry = _run(lambda: services.get_entry(list_version=list_version, path=code))
+    entry = run(lambda: services.get_entry(list_version=list_version, path=code))
     console.print(f"[bold]{entry.path}[/]  ({control_list.citation(entry.path)})")
     for ancestor in control_list.ancestors(entry.path):
         console.print(f"  within {ancestor.path}: {(ancestor.text or ancestor.summary)[:100]}")
@@ -293,10 +264,10 @@ def controls_diff(
     regime: RegimeOption = Regime.EU_ANNEX_I,
 ) -> None:
     """Compare two stored versions of a list."""
-    _django()
+    setup_django()
     from licentia.controllists import services
 
-    diff = _run(
+    diff = run(
         lambda: services.compare(
             old=services.get_version(regime=regime, version=old),
             new=services.get_version(regime=regime, version=new),
@@ -317,7 +288,7 @@ def classify(
     list_version = _list_version(regime, version)
     from licentia.controllists import services
 
-    result = _run(lambda: services.classify(description=description, list_version=list_version))
+    result = run(lambda: services.classify(description=description, list_version=list_version))
     console.print(f"[bold]{result.outcome.value}[/]: {result.outcome.description}")
     console.print(result.reason)
     console.print(f"list: {list_version}")

@@ -35,6 +35,18 @@ class Conflict(LicentiaError):
     code = "conflict"
 
 
+class IllegalTransition(Conflict):
+    """A state machine refused a transition from the object's current state."""
+
+    code = "illegal_transition"
+
+
+class StaleObject(Conflict):
+    """Someone else changed the object since it was read: reload and try again."""
+
+    code = "stale_object"
+
+
 class InvalidInput(LicentiaError):
     """A value a user gave cannot be used (unknown country code, impossible date...)."""
 

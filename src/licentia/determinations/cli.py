@@ -11,13 +11,11 @@ from typing import Annotated, Any
 import typer
 from django.core.exceptions import ImproperlyConfigured
 from pydantic import BaseModel
-from rich.console import Console
 from rich.markup import escape
 
 from licentia.errors import InvalidInput
 from licentia.rules.schema import DeterminationDocument, TransactionDocument
-
-console = Console()
+from licentia.terminal import console, errors, run, setup_django
 
 _OUTCOME_STYLE = {
     "PROHIBITED": "bold white on red",
@@ -57,20 +55,19 @@ def check(
     ] = None,
 ) -> None:
     """Do I need a licence? Determine a transaction, citing every legal basis."""
-    from licentia.cli import _django, _run, errors
 
     if schema is not None:
         typer.echo(json_schema(schema), nl=False)
         return
     if file is None:
         raise typer.BadParameter("give FILE, or - for standard input", param_hint="FILE")
-    text = _run(lambda: _read(file))
-    _django()
+    text = run(lambda: _read(file))
+    setup_django()
     from licentia.determinations import services
 
     source = "standard input" if file == "-" else file
     try:
-        answer = _run(lambda: services.determine(data=services.load_document(text, source=source)))
+        answer = run(lambda: services.determine(data=services.load_document(text, source=source)))
     except ImproperlyConfigured as error:  # the operator's national measures file
         errors.print(f"[bold red]error:[/] {escape(str(error))}")
         raise typer.Exit(code=2) from error

@@ -4,50 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from licentia.errors import ImportFailed, LicentiaError
+from licentia.terminal import console, errors, progress, run, setup_django
 
 indicators_app = typer.Typer(
     help="Human-rights indicators: import files, update from publishers, list editions.",
     no_args_is_help=True,
 )
-console = Console()
-errors = Console(stderr=True)
 T = TypeVar("T")
-
-
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "licentia.web.settings")
-    import django
-
-    django.setup()
-
-
-def _run(work: Callable[[], T]) -> T:
-    try:
-        return work()
-    except LicentiaError as exc:
-        errors.print(f"[bold red]error:[/] {exc.message}")
-        raise typer.Exit(code=2) from exc
-
-
-def _progress() -> Progress:
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
 
 
 def _mapping(text: str) -> dict[str, object]:
@@ -82,7 +52,7 @@ def import_command(
     ] = None,
 ) -> None:
     """Import an indicator file; nothing changes unless the whole file is valid."""
-    _django()
+    setup_django()
     from licentia.indicators.services import import_indicators
 
     def work() -> str:
@@ -100,9 +70,9 @@ def import_command(
         )
         return result.summary()
 
-    with _progress() as progress:
-        progress.add_task(f"Reading, checking and storing {file}", total=None)
-        summary = _run(work)
+    with progress() as bar:
+        bar.add_task(f"Reading, checking and storing {file}", total=None)
+        summary = run(work)
     console.print(summary)
 
 
@@ -116,7 +86,7 @@ def update_command(
     ] = None,
 ) -> None:
     """Download indicators from publishers whose terms allow it; import what changed."""
-    _django()
+    setup_django()
     from licentia.indicators.download import PUBLICATIONS, update_indicators
 
     if url is not None and source is None:
@@ -124,10 +94,10 @@ def update_command(
         raise typer.Exit(code=2)
     sources = [source] if source else [s for s, p in PUBLICATIONS.items() if p.url]
     failed = 0
-    with _progress() as progress:
-        task = progress.add_task("Updating indicators", total=len(sources))
+    with progress() as bar:
+        task = bar.add_task("Updating indicators", total=len(sources))
         for name in sources:
-            progress.update(task, description=f"Downloading and checking {name}")
+            bar.update(task, description=f"Downloading and checking {name}")
             try:
                 result = update_indicators(source=name, url=url)
             except LicentiaError as exc:
@@ -135,7 +105,7 @@ def update_command(
                 errors.print(f"[bold red]{name}:[/] {exc.message} (the active edition stays)")
             else:
                 console.print(result.summary())
-            progress.advance(task)
+            bar.advance(task)
     if failed:
         raise typer.Exit(code=2)
 
@@ -148,7 +118,7 @@ def list_command(
     ] = False,
 ) -> None:
     """Stored indicator editions, active and past, with their provenance."""
-    _django()
+    setup_django()
     from licentia.indicators.services import editions
 
     table = Table("id", "source", "status", "edition", "values", "years", "licence", "retrieved")
@@ -191,10 +161,10 @@ def show_command(
     years: Annotated[int, typer.Option(help="How many recent years to show")] = 5,
 ) -> None:
     """The active indicators of one country over recent years, with their editions."""
-    _django()
+    setup_django()
     from licentia.indicators.services import country_series
 
-    found = _run(lambda: country_series(country))
+    found = run(lambda: country_series(country))
     console.print(f"[bold]{found.name} ({found.code})[/]")
     for history in found.histories:
         title = f"{history.indicator.key} ({history.indicator.title})"

@@ -2,50 +2,20 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from licentia.errors import LicentiaError
+from licentia.terminal import console, errors, progress, run, setup_django
 
 lists_app = typer.Typer(
     help="Restricted-party lists: import, update from publishers, versions, changes.",
     no_args_is_help=True,
 )
-console = Console()
-errors = Console(stderr=True)
 T = TypeVar("T")
-
-
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "licentia.web.settings")
-    import django
-
-    django.setup()
-
-
-def _run(work: Callable[[], T]) -> T:
-    try:
-        return work()
-    except LicentiaError as exc:
-        errors.print(f"[bold red]error:[/] {exc.message}")
-        raise typer.Exit(code=2) from exc
-
-
-def _progress() -> Progress:
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
 
 
 @lists_app.command("import")
@@ -54,12 +24,12 @@ def import_command(
     file_format: Annotated[str, typer.Option("--format", help="List format, e.g. un-sc-xml")],
 ) -> None:
     """Import a list file; nothing changes unless the whole file is valid."""
-    _django()
+    setup_django()
     from licentia.partylists.services import import_list
 
-    with _progress() as progress:
-        progress.add_task(f"Reading, checking and storing {file}", total=None)
-        result = _run(lambda: import_list(file, file_format))
+    with progress() as bar:
+        bar.add_task(f"Reading, checking and storing {file}", total=None)
+        result = run(lambda: import_list(file, file_format))
     console.print(result.summary())
 
 
@@ -81,15 +51,15 @@ def update_command(
     ] = None,
 ) -> None:
     """Download current lists from their publishers and import those that changed."""
-    _django()
+    setup_django()
     from licentia.partylists.download import PUBLICATIONS, update_list
 
     sources = [source] if source else list(PUBLICATIONS)
     failed = 0
-    with _progress() as progress:
-        task = progress.add_task("Updating lists", total=len(sources))
+    with progress() as bar:
+        task = bar.add_task("Updating lists", total=len(sources))
         for name in sources:
-            progress.update(task, description=f"Downloading and checking {name}")
+            bar.update(task, description=f"Downloading and checking {name}")
             try:
                 result = update_list(source=name)
             except LicentiaError as exc:
@@ -97,7 +67,7 @@ def update_command(
                 errors.print(f"[bold red]{name}:[/] {exc.message} (the active version stays)")
             else:
                 console.print(result.summary())
-            progress.advance(task)
+            bar.advance(task)
     if failed:
         raise typer.Exit(code=2)
 
@@ -107,7 +77,7 @@ def versions_command(
     source: Annotated[str | None, typer.Option(help="Only this list")] = None,
 ) -> None:
     """Stored list versions, active and past."""
-    _django()
+    setup_django()
     from licentia.partylists.services import list_versions
 
     table = Table("id", "list", "status", "published", "parties", "imported", "file")
@@ -129,10 +99,10 @@ def changes_command(
     source: Annotated[str, typer.Argument(help="List code, e.g. un-sc")],
 ) -> None:
     """What changed in a list's latest version against the one before."""
-    _django()
+    setup_django()
     from licentia.partylists import services
 
-    version = _run(lambda: services.latest_version(source=source))
+    version = run(lambda: services.latest_version(source=source))
     counts = services.change_counts(version)
     console.print(f"{version}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
     for change in services.changes(version):

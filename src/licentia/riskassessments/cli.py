@@ -7,11 +7,10 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-console = Console()
+from licentia.terminal import console, run, setup_django
 
 _STYLE = {"low": "green", "medium": "yellow", "high": "bold red", "very-high": "bold white on red"}
 
@@ -45,9 +44,8 @@ def risk_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON document")] = False,
 ) -> None:
     """Human-rights risk (criterion 2): rating, factors, evidence, red flags, draft reasoning."""
-    from licentia.cli import _django, _run
 
-    _django()
+    setup_django()
     from licentia.risk.document import document
     from licentia.riskassessments import services
 
@@ -61,7 +59,7 @@ def risk_command(
         "flags": flag or [],
         "end_use": end_use,
     }
-    assessment = _run(lambda: services.assess(request_data=data))
+    assessment = run(lambda: services.assess(request_data=data))
     if as_json:
         typer.echo(json.dumps(document(assessment), indent=2, ensure_ascii=False))
         return

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from licentia.errors import InvalidInput, LicentiaError
+from licentia.terminal import console, errors, fail, setup_django
 
 if TYPE_CHECKING:
     from licentia.screenings.services import Screening
 
-console = Console()
-errors = Console(stderr=True)
 BATCH_COLUMNS = ("name", "country", "birth_date", "type", "identifiers")
 
 
@@ -29,11 +26,6 @@ class Output(StrEnum):
     TEXT = "text"
     CSV = "csv"
     JSON = "json"
-
-
-def _fail(exc: LicentiaError) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {escape(exc.message)}")
-    return typer.Exit(code=2)
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -108,10 +100,7 @@ def screen_command(
     output: Annotated[Output, typer.Option(help="text, csv or json")] = Output.TEXT,
 ) -> None:
     """Screen a party (or a CSV file of parties) against the active restricted-party lists."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "licentia.web.settings")
-    import django
-
-    django.setup()
+    setup_django()
     from licentia.screenings import services
 
     if (name is None) == (file is None):
@@ -158,7 +147,7 @@ def screen_command(
                     done.append((row_no, None, exc.message))
                 progress.advance(task)
     except LicentiaError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     _emit(done, output)
     raise typer.Exit(code=1 if any(s and s.result.hits for _, s, _ in done) else 0)
 

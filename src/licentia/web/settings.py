@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     # Serves the interactive API docs from its own static files instead of a CDN.
     "ninja",
     "licentia.accounts",
+    "licentia.audit",
     "licentia.controllists",
     "licentia.products",
     "licentia.determinations",

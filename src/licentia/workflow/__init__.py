@@ -1,0 +1,1 @@
+"""Explicit state machines: a table of states and named transitions, checked in one place."""
