@@ -131,12 +131,21 @@ class NameComparison:
 NO_MATCH = NameComparison(0.0, "", "", (), 0)
 
 
-def _weight(parts: tuple[NamePart, ...], scoring: NameScoring, person: bool) -> float:
-    if all(p.tag == NamePartTag.LEGAL for p in parts):
-        return scoring.legal_weight
-    if not _identifying(parts, person):
-        return scoring.stop_weight
-    return 1.0
+_LEGAL = NamePartTag.LEGAL
+_STOP = NamePartTag.STOP
+
+
+def _weigh(parts: tuple[NamePart, ...], scoring: NameScoring, person: bool) -> tuple[float, bool]:
+    """The weight of aligned parts and whether they identify (`_identifying`), in one pass."""
+    all_legal = True
+    for p in parts:
+        tag = p.tag
+        if tag == _LEGAL:
+            continue
+        all_legal = False
+        if tag != _STOP or (person and p.comparable not in _PARTICLES):
+            return 1.0, True
+    return (scoring.legal_weight if all_legal else scoring.stop_weight), False
 
 
 # Particles of person names that identify no one; other words rigour calls stopwords
@@ -216,29 +225,28 @@ def _compare_readings(
             aligned.extend(_pair_initials(compare_parts(rest_q, rest_r), scoring))
         total = weighted = 0.0
         extra_q = extra_r = 0
+        query_extra = scoring.person_query_extra if person else scoring.org_query_extra
+        listed_extra = scoring.person_listed_extra if person else scoring.org_listed_extra
         for a in aligned:
-            if a.qps and a.rps:
-                w = (_weight(a.qps, scoring, person) + _weight(a.rps, scoring, person)) / 2
-                if (
-                    a.symbol is None
-                    and a.score < scoring.weak_fuzzy
-                    and _identifying(a.qps, person)
-                ):
+            qps, rps = a.qps, a.rps
+            if qps and rps:
+                w_q, identifying = _weigh(qps, scoring, person)
+                w = (w_q + _weigh(rps, scoring, person)[0]) / 2
+                part_score = a.score
+                if part_score < scoring.weak_fuzzy and a.symbol is None and identifying:
                     extra_q += 1
                     extra_r += 1
-            elif a.qps:
-                w = _weight(a.qps, scoring, person) * (
-                    scoring.person_query_extra if person else scoring.org_query_extra
-                )
-                extra_q += _identifying(a.qps, person)
+                weighted += w * part_score
+            elif qps:
+                w_q, identifying = _weigh(qps, scoring, person)
+                w = w_q * query_extra
+                extra_q += identifying
             else:
-                w = _weight(a.rps, scoring, person) * (
-                    scoring.person_listed_extra if person else scoring.org_listed_extra
-                )
-                extra_r += _identifying(a.rps, person)
+                w_r, identifying = _weigh(rps, scoring, person)
+                w = w_r * listed_extra
+                extra_r += identifying
             a.weight = w
             total += w
-            weighted += w * (a.score if a.qps and a.rps else 0.0)
         score = weighted / total if total else 0.0
         conflicts = min(extra_q, extra_r)
         score *= scoring.conflict_penalty**conflicts

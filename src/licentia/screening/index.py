@@ -24,6 +24,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -63,21 +64,35 @@ class Candidate:
     retrieval: float
 
 
-def query_keys(analysis: NameAnalysis) -> dict[str, float]:
-    """The keys of a name with their within-name weights (before IDF)."""
+@lru_cache(maxsize=200_000)
+def _token_keys(token: str) -> tuple[tuple[str, float], ...]:
+    """The keys of one ASCII token with their within-name weights."""
+    keys = [(f"t:{token}", _TOKEN_WEIGHT)]
+    phonetic = phonetic_key(token)
+    if phonetic:
+        keys.append((f"p:{phonetic}", _PHONETIC_WEIGHT))
+    grams = character_ngrams(token)
+    gram_weight = _NGRAM_WEIGHT * 3 / max(3, len(grams))
+    keys.extend((f"g:{gram}", gram_weight) for gram in grams)
+    return tuple(keys)
+
+
+def query_keys(analysis: NameAnalysis, *, cached: bool = True) -> dict[str, float]:
+    """The keys of a name with their within-name weights (before IDF).
+
+    A query keeps the keys of its tokens in a cache (common names recur); building an index
+    (`cached=False`) does not fill it with every listed token.
+    """
+    token_keys = _token_keys if cached else _token_keys.__wrapped__
     keys: dict[str, float] = {}
     for reading in analysis.readings:
         for part in reading.parts:
             token = ascii_token(part.comparable)
             if not token:
                 continue
-            keys[f"t:{token}"] = _TOKEN_WEIGHT
-            phonetic = phonetic_key(token)
-            if phonetic:
-                keys.setdefault(f"p:{phonetic}", _PHONETIC_WEIGHT)
-            grams = character_ngrams(token)
-            for gram in grams:
-                keys.setdefault(f"g:{gram}", _NGRAM_WEIGHT * 3 / max(3, len(grams)))
+            # The first part that yields a key sets its weight.
+            for key, weight in token_keys(token):
+                keys.setdefault(key, weight)
         for symbol in reading.symbols:
             if symbol.category in (SymbolCategory.NAME, SymbolCategory.NICK):
                 keys.setdefault(f"s:{symbol.id}", _SYMBOL_WEIGHT)
@@ -132,7 +147,7 @@ class ScreeningIndex:
                 name_refs.append((entity_no, name_no))
                 analyses[name_id] = analysis
                 forms.append(analysis.latin)
-                for key in query_keys(analysis):
+                for key in query_keys(analysis, cached=False):
                     lists[key].append(name_id)
         postings = {
             key: np.fromiter(ids, dtype=np.int32, count=len(ids)) for key, ids in lists.items()
