@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "licentia.screenings",
     "licentia.indicators",
     "licentia.riskassessments",
+    "licentia.applications",
+    "licentia.cases",
+    "licentia.licences",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Exporters' applications for authorisations, their parties, goods and documents."""

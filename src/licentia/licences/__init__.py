@@ -1,0 +1,1 @@
+"""Licences issued on a grant, their verification, amendments and use."""
