@@ -1,7 +1,7 @@
 """Organisations and the people who act for them.
 
-Issue-level scope: enough for an exporter's catalogue to belong to one organisation. Roles,
-authorities and multi-factor authentication build on these models.
+An organisation is an exporter, broker, technical-assistance provider or a Member State's
+competent authority; each user acts for one organisation with one role.
 """
 
 from __future__ import annotations
@@ -32,6 +32,14 @@ class Organisation(models.Model):
 class Role(models.TextChoices):
     EXPORTER_ADMINISTRATOR = "exporter-administrator", "Exporter administrator"
     EXPORTER_MEMBER = "exporter-member", "Exporter member"
+    LICENSING_OFFICER = "licensing-officer", "Licensing officer"
+    SENIOR_OFFICER = "senior-officer", "Senior officer (countersigns)"
+    AUTHORITY_ADMINISTRATOR = "authority-administrator", "Authority administrator"
+    COORDINATION_READER = "coordination-reader", "Coordination (read-only)"
+
+    @property
+    def is_authority(self) -> bool:
+        return self not in (Role.EXPORTER_ADMINISTRATOR, Role.EXPORTER_MEMBER)
 
 
 class Membership(models.Model):
