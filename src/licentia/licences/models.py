@@ -48,6 +48,25 @@ class Licence(models.Model):
         return LicenceState(self.state)
 
 
+class LicenceNumberSequence(models.Model):
+    """The last number issued per Member State, kind and year: numbers never repeat."""
+
+    member_state = models.CharField(max_length=2)
+    kind_code = models.CharField(max_length=3)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["member_state", "kind_code", "year"], name="licence_number_sequence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_state}-{self.kind_code}-{self.year}: {self.last}"
+
+
 class LicenceLine(models.Model):
     licence = models.ForeignKey(Licence, on_delete=models.CASCADE, related_name="lines")
     goods_line = models.ForeignKey(GoodsLine, on_delete=models.PROTECT, related_name="+")
@@ -91,3 +110,19 @@ class Shipment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line}: {self.quantity} on {self.shipped_on}"
+
+
+class VerificationAttempt(models.Model):
+    """One check on the public verification page, kept briefly to limit enumeration.
+
+    `client` is a keyed hash of the caller's address, never the address itself.
+    """
+
+    client = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["client", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.client[:8]} at {self.at}"
