@@ -34,12 +34,20 @@ class Case(models.Model):
     paused_seconds = models.PositiveBigIntegerField(default=0)
     needs_countersignature = models.BooleanField(default=False)
     priority = models.PositiveSmallIntegerField(default=0)
+    # Copied from the latest dossier so the queue can filter without reading JSON.
+    risk_rating = models.CharField(
+        max_length=20, blank=True, help_text="Highest human-rights risk rating of the dossier"
+    )
+    cyber_surveillance = models.BooleanField(
+        default=False, help_text="A goods line is a listed or non-listed cyber-surveillance item"
+    )
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-priority", "opened_at", "pk"]
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["authority", "state", "opened_at"]),
             models.Index(fields=["assigned_to", "state"]),
+            models.Index(fields=["authority", "risk_rating"]),
         ]
 
     def __str__(self) -> str:
@@ -197,3 +205,90 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case}: {self.outcome}"
+
+
+class CountersignKind(models.TextChoices):
+    """When a recommendation needs a senior officer's countersignature (LITE's countersigning)."""
+
+    ALWAYS = "always", "Every recommendation"
+    CYBER_SURVEILLANCE = "cyber-surveillance", "A goods line is a cyber-surveillance item"
+    RISK_AT_LEAST = "risk-at-least", "The human-rights risk rating is at least the threshold"
+    VALUE_ABOVE = "value-above", "The total value is above the threshold in EUR"
+    REFUSAL = "refusal", "The recommendation is a refusal"
+
+
+class CountersignRule(models.Model):
+    """One of an authority's rules: if any active rule applies, a senior officer countersigns."""
+
+    authority = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="countersign_rules"
+    )
+    kind = models.CharField(max_length=24, choices=CountersignKind.choices)
+    risk_rating = models.CharField(
+        max_length=20, blank=True, help_text="For risk-at-least: low, medium, high or very-high"
+    )
+    value_eur = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True, help_text="For value-above"
+    )
+    active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"{self.authority}: {self.get_kind_display()}"
+
+
+class CaseSettings(models.Model):
+    """An authority's settings for its cases."""
+
+    authority = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="case_settings"
+    )
+    appeal_days = models.PositiveSmallIntegerField(
+        default=30, help_text="Days after a refusal in which the exporter may appeal"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.authority}: appeal within {self.appeal_days} days"
+
+
+class RestrictiveKind(models.TextChoices):
+    """Decisions other Member States must hear of (Art 16(2) of Regulation 2021/821)."""
+
+    REFUSAL = "refusal", "Refusal of an authorisation"
+    ANNULMENT = "annulment", "Annulment of an authorisation"
+    SUSPENSION = "suspension", "Suspension of an authorisation"
+    SUBSTANTIAL_LIMITATION = "substantial-limitation", "Substantial limitation of an authorisation"
+    REVOCATION = "revocation", "Revocation of an authorisation"
+
+
+class RestrictiveDecision(models.Model):
+    """A refusal, annulment, suspension, substantial limitation or revocation, as it was made.
+
+    Items, end users and destinations are copies, so the record stands when the case changes;
+    the coordination issue notifies the other Member States and the Commission from it.
+    """
+
+    kind = models.CharField(max_length=24, choices=RestrictiveKind.choices)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="restrictive_decisions")
+    licence = models.ForeignKey(
+        "licences.Licence",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="restrictive_decisions",
+    )
+    authority = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    criteria = models.JSONField(default=list, help_text="Criterion codes relied on")
+    reason = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    items = models.JSONField(default=list, help_text="Goods lines: description, entry, value")
+    end_users = models.JSONField(default=list, help_text="End users: name, country, type")
+    destinations = models.JSONField(default=list)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-decided_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.case}"
