@@ -6,134 +6,414 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('applications', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("applications", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('open', "In the authority's queue, not yet assigned"), ('under-review', 'Assigned to a licensing officer who is assessing it'), ('awaiting-exporter', 'Information was requested from the exporter; the clock is paused'), ('recommended', 'The officer recorded a recommendation'), ('awaiting-countersignature', 'A senior officer must countersign the recommendation'), ('ready-for-decision', 'Countersigned, or no countersignature needed: ready to decide'), ('decided', 'Decided: granted, refused or no licence required'), ('closed', 'Closed without a decision (the application was withdrawn)')], default='open', max_length=32)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('opened_at', models.DateTimeField(auto_now_add=True)),
-                ('clock_paused_at', models.DateTimeField(blank=True, null=True)),
-                ('paused_seconds', models.PositiveBigIntegerField(default=0)),
-                ('needs_countersignature', models.BooleanField(default=False)),
-                ('priority', models.PositiveSmallIntegerField(default=0)),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='case', to='applications.application')),
-                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "In the authority's queue, not yet assigned"),
+                            ("under-review", "Assigned to a licensing officer who is assessing it"),
+                            (
+                                "awaiting-exporter",
+                                "Information was requested from the exporter; the clock is paused",
+                            ),
+                            ("recommended", "The officer recorded a recommendation"),
+                            (
+                                "awaiting-countersignature",
+                                "A senior officer must countersign the recommendation",
+                            ),
+                            (
+                                "ready-for-decision",
+                                "Countersigned, or no countersignature needed: ready to decide",
+                            ),
+                            ("decided", "Decided: granted, refused or no licence required"),
+                            ("closed", "Closed without a decision (the application was withdrawn)"),
+                        ],
+                        default="open",
+                        max_length=32,
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("opened_at", models.DateTimeField(auto_now_add=True)),
+                ("clock_paused_at", models.DateTimeField(blank=True, null=True)),
+                ("paused_seconds", models.PositiveBigIntegerField(default=0)),
+                ("needs_countersignature", models.BooleanField(default=False)),
+                ("priority", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case",
+                        to="applications.application",
+                    ),
+                ),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-priority', 'opened_at', 'pk'],
+                "ordering": ["-priority", "opened_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='CriterionAssessment',
+            name="CriterionAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('criterion', models.CharField(choices=[('art15-1-a', 'Art 15(1)(a): international obligations and commitments'), ('art15-1-b', 'Art 15(1)(b): sanctions obligations'), ('art15-1-c', 'Art 15(1)(c): national foreign and security policy'), ('art15-1-d', 'Art 15(1)(d): intended end use and risk of diversion'), ('cp-1', 'CP 2008/944 criterion 1: international obligations and embargoes'), ('cp-2', 'CP 2008/944 criterion 2: human rights and international humanitarian law'), ('cp-3', 'CP 2008/944 criterion 3: internal situation (tensions, armed conflict)'), ('cp-4', 'CP 2008/944 criterion 4: regional peace, security and stability'), ('cp-5', 'CP 2008/944 criterion 5: security of Member States and allies'), ('cp-6', 'CP 2008/944 criterion 6: behaviour towards the international community'), ('cp-7', 'CP 2008/944 criterion 7: risk of diversion or re-export'), ('cp-8', 'CP 2008/944 criterion 8: technical and economic capacity of the recipient'), ('art15-2', "Art 15(2): the exporter's internal compliance programme (global licences)")], max_length=20)),
-                ('finding', models.CharField(choices=[('no-concern', 'No concern'), ('concern', 'Concern, can be mitigated by conditions'), ('refusal-ground', 'Ground for refusal'), ('not-applicable', 'Not applicable')], max_length=20)),
-                ('reasoning', models.TextField()),
-                ('assessed_at', models.DateTimeField(auto_now=True)),
-                ('assessed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.CharField(
+                        choices=[
+                            (
+                                "art15-1-a",
+                                "Art 15(1)(a): international obligations and commitments",
+                            ),
+                            ("art15-1-b", "Art 15(1)(b): sanctions obligations"),
+                            ("art15-1-c", "Art 15(1)(c): national foreign and security policy"),
+                            ("art15-1-d", "Art 15(1)(d): intended end use and risk of diversion"),
+                            (
+                                "cp-1",
+                                "CP 2008/944 criterion 1: international obligations and embargoes",
+                            ),
+                            (
+                                "cp-2",
+                                "CP 2008/944 criterion 2: human rights and international humanitarian law",
+                            ),
+                            (
+                                "cp-3",
+                                "CP 2008/944 criterion 3: internal situation (tensions, armed conflict)",
+                            ),
+                            (
+                                "cp-4",
+                                "CP 2008/944 criterion 4: regional peace, security and stability",
+                            ),
+                            (
+                                "cp-5",
+                                "CP 2008/944 criterion 5: security of Member States and allies",
+                            ),
+                            (
+                                "cp-6",
+                                "CP 2008/944 criterion 6: behaviour towards the international community",
+                            ),
+                            ("cp-7", "CP 2008/944 criterion 7: risk of diversion or re-export"),
+                            (
+                                "cp-8",
+                                "CP 2008/944 criterion 8: technical and economic capacity of the recipient",
+                            ),
+                            (
+                                "art15-2",
+                                "Art 15(2): the exporter's internal compliance programme (global licences)",
+                            ),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "finding",
+                    models.CharField(
+                        choices=[
+                            ("no-concern", "No concern"),
+                            ("concern", "Concern, can be mitigated by conditions"),
+                            ("refusal-ground", "Ground for refusal"),
+                            ("not-applicable", "Not applicable"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reasoning", models.TextField()),
+                ("assessed_at", models.DateTimeField(auto_now=True)),
+                (
+                    "assessed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessments",
+                        to="cases.case",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('grant', 'Grant'), ('refuse', 'Refuse'), ('no-licence-required', 'No licence required')], max_length=24)),
-                ('reasoning', models.TextField()),
-                ('conditions', models.TextField(blank=True)),
-                ('refusal_criteria', models.JSONField(default=list)),
-                ('decided_at', models.DateTimeField(auto_now_add=True)),
-                ('appeal_until', models.DateField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='cases.case')),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("grant", "Grant"),
+                            ("refuse", "Refuse"),
+                            ("no-licence-required", "No licence required"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("reasoning", models.TextField()),
+                ("conditions", models.TextField(blank=True)),
+                ("refusal_criteria", models.JSONField(default=list)),
+                ("decided_at", models.DateTimeField(auto_now_add=True)),
+                ("appeal_until", models.DateField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DossierVersion',
+            name="DossierVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('trigger', models.CharField(help_text='submission, on demand, list update...', max_length=60)),
-                ('determination', models.JSONField(default=dict)),
-                ('screening', models.JSONField(default=dict)),
-                ('risk', models.JSONField(default=dict)),
-                ('classification', models.JSONField(default=dict)),
-                ('prior_denials', models.JSONField(default=dict)),
-                ('related_cases', models.JSONField(default=list)),
-                ('sources', models.JSONField(default=dict, help_text='List and indicator versions used')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dossiers', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "trigger",
+                    models.CharField(
+                        help_text="submission, on demand, list update...", max_length=60
+                    ),
+                ),
+                ("determination", models.JSONField(default=dict)),
+                ("screening", models.JSONField(default=dict)),
+                ("risk", models.JSONField(default=dict)),
+                ("classification", models.JSONField(default=dict)),
+                ("prior_denials", models.JSONField(default=dict)),
+                ("related_cases", models.JSONField(default=list)),
+                (
+                    "sources",
+                    models.JSONField(default=dict, help_text="List and indicator versions used"),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dossiers",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-number'],
+                "ordering": ["-number"],
             },
         ),
         migrations.CreateModel(
-            name='InformationRequest',
+            name="InformationRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question', models.TextField()),
-                ('asked_at', models.DateTimeField(auto_now_add=True)),
-                ('answer', models.TextField(blank=True)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('asked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='information_requests', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("question", models.TextField()),
+                ("asked_at", models.DateTimeField(auto_now_add=True)),
+                ("answer", models.TextField(blank=True)),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "asked_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="information_requests",
+                        to="cases.case",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Note',
+            name="Note",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="cases.case",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Recommendation',
+            name="Recommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('grant', 'Grant'), ('refuse', 'Refuse'), ('no-licence-required', 'No licence required')], max_length=24)),
-                ('reasoning', models.TextField()),
-                ('conditions', models.TextField(blank=True, help_text='Licence conditions, for a grant')),
-                ('refusal_criteria', models.JSONField(default=list, help_text='Criterion codes, for a refusal')),
-                ('validity_months', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('recommended_at', models.DateTimeField(auto_now_add=True)),
-                ('countersigned_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='cases.case')),
-                ('countersigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recommended_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("grant", "Grant"),
+                            ("refuse", "Refuse"),
+                            ("no-licence-required", "No licence required"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("reasoning", models.TextField()),
+                (
+                    "conditions",
+                    models.TextField(blank=True, help_text="Licence conditions, for a grant"),
+                ),
+                (
+                    "refusal_criteria",
+                    models.JSONField(default=list, help_text="Criterion codes, for a refusal"),
+                ),
+                ("validity_months", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("recommended_at", models.DateTimeField(auto_now_add=True)),
+                ("countersigned_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recommendations",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "countersigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recommended_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['authority', 'state', 'opened_at'], name='cases_case_authori_90f31f_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["authority", "state", "opened_at"], name="cases_case_authori_90f31f_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['assigned_to', 'state'], name='cases_case_assigne_74d9b4_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["assigned_to", "state"], name="cases_case_assigne_74d9b4_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterionassessment',
-            constraint=models.UniqueConstraint(fields=('case', 'criterion'), name='one_assessment_per_criterion'),
+            model_name="criterionassessment",
+            constraint=models.UniqueConstraint(
+                fields=("case", "criterion"), name="one_assessment_per_criterion"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dossierversion',
-            constraint=models.UniqueConstraint(fields=('case', 'number'), name='dossier_number'),
+            model_name="dossierversion",
+            constraint=models.UniqueConstraint(fields=("case", "number"), name="dossier_number"),
         ),
     ]
