@@ -108,7 +108,8 @@ def test_same_words_are_always_fully_compared(index: ScreeningIndex) -> None:
     query = ScreeningQuery.create("Kim Chol", schema="person")
     analyses = [a for group in analyse_query(query).values() for a in group]
     found = [name_id for name_id, _ in index.candidate_ids(analyses, limit=30)]
-    order, due = compare_order(index, query, analyses, found)
+    order, due, near = compare_order(index, query, analyses, found)
+    assert due <= near <= len(order)
     assert sorted(order) == sorted(found)
     first = {index.entities[index.name_refs[i][0]].source_id for i in order[:due]}
     assert first == {"SAME-1", "SAME-2"}
@@ -124,7 +125,8 @@ def test_identifier_match_is_always_fully_compared(index: ScreeningIndex) -> Non
     analyses = [a for group in analyse_query(query).values() for a in group]
     found = [name_id for name_id, _ in index.candidate_ids(analyses, limit=30)]
     assert any(index.entities[index.name_refs[i][0]].source_id == "ID-1" for i in found)
-    order, due = compare_order(index, query, analyses, found)
+    order, due, near = compare_order(index, query, analyses, found)
+    assert due <= near <= len(order)
     assert "ID-1" in {index.entities[index.name_refs[i][0]].source_id for i in order[:due]}
     ranked = rank(index, query, compare=1, threshold=1.0)
     backed = next(h for h in ranked if h.source_id == "ID-1")
