@@ -252,7 +252,7 @@ def _text(value: str, field: str) -> str:
 _CASEWORKERS = (Role.LICENSING_OFFICER, Role.SENIOR_OFFICER)
 
 
-def _caseworker(actor: Actor, case: Case, *, senior: bool = False) -> AccessActor:
+def require_caseworker(actor: Actor, case: Case, *, senior: bool = False) -> AccessActor:
     """A licensing or senior officer of the case's authority (404 for anyone else's case)."""
     if not isinstance(actor, AbstractBaseUser):
         raise Forbidden("this needs a signed-in officer")
@@ -390,7 +390,7 @@ def assign(case: Case, *, to: AbstractBaseUser, actor: Actor) -> Case:
 
 def add_note(case: Case, *, text: str, actor: Actor) -> Note:
     """An internal note: the authority's only, never shown to the exporter."""
-    _caseworker(actor, case)
+    require_caseworker(actor, case)
     with transaction.atomic():
         note = Note.objects.create(case=case, author=_user(actor), text=_text(text, "text"))
         record(actor=actor, action="case.note", obj=case, payload={"note": note.pk})
@@ -425,7 +425,7 @@ def assess_criterion(
     case: Case, *, criterion: str, finding: str, reasoning: str, actor: Actor
 ) -> CriterionAssessment:
     """Record (or revise) the assessment of one criterion while the case is under review."""
-    _caseworker(actor, case)
+    require_caseworker(actor, case)
     if case.status not in (CaseState.UNDER_REVIEW, CaseState.AWAITING_EXPORTER):
         raise IllegalTransition(
             f"criteria are assessed while the case is under review, not when {case.state}",
@@ -502,7 +502,7 @@ def recommend(
 ) -> Recommendation:
     """The officer's recommendation; it goes to a senior officer when a countersign rule
     applies, and is otherwise ready for decision."""
-    _caseworker(actor, case)
+    require_caseworker(actor, case)
     reasoning = _text(reasoning, "reasoning")
     _check_recommendation(case, outcome, refusal_criteria, validity_months)
     reasons = countersign_reasons(case, outcome=outcome)
@@ -598,7 +598,7 @@ def latest_recommendation(case: Case) -> Recommendation | None:
 
 def countersign(case: Case, *, actor: Actor, comment: str = "") -> Recommendation:
     """A senior officer, other than the one who recommended, countersigns."""
-    _caseworker(actor, case, senior=True)
+    require_caseworker(actor, case, senior=True)
     recommendation = latest_recommendation(case)
     if recommendation is None:
         raise Conflict("there is no recommendation to countersign", details={"case": case.pk})
@@ -619,7 +619,7 @@ def countersign(case: Case, *, actor: Actor, comment: str = "") -> Recommendatio
 def return_for_review(case: Case, *, reason: str, actor: Actor) -> Case:
     """Send a recommendation back to the officer (a senior officer declines to countersign, or
     the officer revises it before the decision)."""
-    _caseworker(actor, case)
+    require_caseworker(actor, case)
     apply_transition(case, CASE, CaseTransition.RETURN_FOR_REVIEW, actor=actor, reason=reason)
     return case
 
@@ -644,7 +644,7 @@ def decide(case: Case, *, actor: Actor) -> Decision:
     application granted, refused or found to need no licence; a grant issues the licence, a
     refusal is recorded for the other Member States and may be appealed until `appeal_until`.
     """
-    _caseworker(actor, case)
+    require_caseworker(actor, case)
     recommendation = latest_recommendation(case)
     if recommendation is None:
         raise Conflict("there is no recommendation to decide on", details={"case": case.pk})

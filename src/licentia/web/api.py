@@ -41,6 +41,8 @@ api.add_router("/determinations", "licentia.determinations.api.router", tags=["D
 api.add_router("/screenings", "licentia.screenings.api.router", tags=["Party screening"])
 api.add_router("/indicators/", "licentia.indicators.api.router", tags=["Human-rights indicators"])
 api.add_router("/risk-assessments", "licentia.riskassessments.api.router", tags=["Risk"])
+api.add_router("/licences/", "licentia.licences.api.router", tags=["Licences"])
+api.add_router("/cases/", "licentia.cases.api.router", tags=["Cases (authority)"])
 
 
 # Errors the framework raises, in the same shape as ours.
