@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -46,6 +46,13 @@ class Licence(models.Model):
     @property
     def status(self) -> LicenceState:
         return LicenceState(self.state)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Refused while the licence holds export records in their Art 27 retention period."""
+        from licentia.licences.records import ensure_deletable
+
+        ensure_deletable(self)
+        return super().delete(*args, **kwargs)
 
 
 class LicenceNumberSequence(models.Model):

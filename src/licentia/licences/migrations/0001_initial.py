@@ -7,79 +7,190 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('applications', '0001_initial'),
-        ('cases', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("applications", "0001_initial"),
+        ("cases", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Licence',
+            name="Licence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=40, unique=True)),
-                ('verification_code', models.CharField(max_length=20)),
-                ('kind', models.CharField(choices=[('individual', 'Individual export authorisation (Art 12(1)(a))'), ('global', 'Global export authorisation (Art 12(1)(b))'), ('large-project', 'Large project authorisation (Art 2(15), Art 12(4))'), ('brokering', 'Brokering authorisation (Art 6)'), ('technical-assistance', 'Technical assistance authorisation (Art 8)')], max_length=32)),
-                ('state', models.CharField(choices=[('active', 'Valid: exports may be made under it'), ('suspended', 'Suspended by the authority (Art 16(2)); no exports until reinstated'), ('annulled', 'Annulled by the authority: treated as never valid'), ('revoked', 'Revoked by the authority: no longer valid'), ('surrendered', 'Given up by the holder'), ('expired', 'Its validity period ended'), ('exhausted', 'Every quantity and value it covered has been shipped')], default='active', max_length=20)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('issued_at', models.DateTimeField(auto_now_add=True)),
-                ('valid_from', models.DateField()),
-                ('valid_until', models.DateField()),
-                ('destinations', models.JSONField(default=list)),
-                ('end_users', models.JSONField(default=list, help_text='Names and countries, as granted')),
-                ('conditions', models.TextField(blank=True)),
-                ('amendment', models.PositiveSmallIntegerField(default=0)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('decision', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='licence', to='cases.decision')),
-                ('holder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='licences', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=40, unique=True)),
+                ("verification_code", models.CharField(max_length=20)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("individual", "Individual export authorisation (Art 12(1)(a))"),
+                            ("global", "Global export authorisation (Art 12(1)(b))"),
+                            ("large-project", "Large project authorisation (Art 2(15), Art 12(4))"),
+                            ("brokering", "Brokering authorisation (Art 6)"),
+                            ("technical-assistance", "Technical assistance authorisation (Art 8)"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("active", "Valid: exports may be made under it"),
+                            (
+                                "suspended",
+                                "Suspended by the authority (Art 16(2)); no exports until reinstated",
+                            ),
+                            ("annulled", "Annulled by the authority: treated as never valid"),
+                            ("revoked", "Revoked by the authority: no longer valid"),
+                            ("surrendered", "Given up by the holder"),
+                            ("expired", "Its validity period ended"),
+                            ("exhausted", "Every quantity and value it covered has been shipped"),
+                        ],
+                        default="active",
+                        max_length=20,
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("issued_at", models.DateTimeField(auto_now_add=True)),
+                ("valid_from", models.DateField()),
+                ("valid_until", models.DateField()),
+                ("destinations", models.JSONField(default=list)),
+                (
+                    "end_users",
+                    models.JSONField(default=list, help_text="Names and countries, as granted"),
+                ),
+                ("conditions", models.TextField(blank=True)),
+                ("amendment", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="licence",
+                        to="cases.decision",
+                    ),
+                ),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="licences",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-issued_at', '-pk'],
+                "ordering": ["-issued_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='LicenceLine',
+            name="LicenceLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('description', models.TextField()),
-                ('control_entry', models.CharField(blank=True, max_length=40)),
-                ('quantity', models.DecimalField(decimal_places=3, max_digits=14)),
-                ('unit', models.CharField(max_length=20)),
-                ('value_eur', models.DecimalField(decimal_places=2, max_digits=16)),
-                ('goods_line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='applications.goodsline')),
-                ('licence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='licences.licence')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("description", models.TextField()),
+                ("control_entry", models.CharField(blank=True, max_length=40)),
+                ("quantity", models.DecimalField(decimal_places=3, max_digits=14)),
+                ("unit", models.CharField(max_length=20)),
+                ("value_eur", models.DecimalField(decimal_places=2, max_digits=16)),
+                (
+                    "goods_line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="applications.goodsline",
+                    ),
+                ),
+                (
+                    "licence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="licences.licence",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='Shipment',
+            name="Shipment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.DecimalField(decimal_places=3, max_digits=14, validators=[django.core.validators.MinValueValidator(0)])),
-                ('value_eur', models.DecimalField(decimal_places=2, max_digits=16, validators=[django.core.validators.MinValueValidator(0)])),
-                ('shipped_on', models.DateField()),
-                ('consignee', models.CharField(max_length=300)),
-                ('destination', models.CharField(max_length=2)),
-                ('customs_reference', models.CharField(blank=True, max_length=60)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('keep_until', models.DateField()),
-                ('line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shipments', to='licences.licenceline')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "quantity",
+                    models.DecimalField(
+                        decimal_places=3,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                (
+                    "value_eur",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=16,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                ("shipped_on", models.DateField()),
+                ("consignee", models.CharField(max_length=300)),
+                ("destination", models.CharField(max_length=2)),
+                ("customs_reference", models.CharField(blank=True, max_length=60)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("keep_until", models.DateField()),
+                (
+                    "line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="shipments",
+                        to="licences.licenceline",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['shipped_on', 'pk'],
+                "ordering": ["shipped_on", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='licence',
-            index=models.Index(fields=['holder', 'state'], name='licences_li_holder__f2b816_idx'),
+            model_name="licence",
+            index=models.Index(fields=["holder", "state"], name="licences_li_holder__f2b816_idx"),
         ),
     ]
