@@ -22,6 +22,7 @@ from licentia.risk.model import Edition, Indicator, Observation
 from licentia.risk.store import MemoryStore
 from licentia.riskassessments import services
 from licentia.riskassessments.models import RiskConfiguration, RiskConfigurationChange
+from tests.accounts.support import signed_in
 from tests.factories import exporter
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -167,8 +168,7 @@ def test_an_authority_changes_its_configuration_and_the_change_is_logged(
     store: MemoryStore,
 ) -> None:
     authority, user = officer()
-    c = Client()
-    c.force_login(user)
+    c = signed_in(user)  # an officer passes the second factor (docs/accounts.md)
     assert c.get("/api/v1/risk-assessments/config").json()["version"] == "licentia-default-1"
     response = c.put(
         "/api/v1/risk-assessments/config",

@@ -19,7 +19,7 @@ from django.db.models import Model, QuerySet
 
 from licentia.accounts.models import Organisation, OrganisationKind, Role
 from licentia.accounts.services import NoOrganisation, NotAuthenticated
-from licentia.applications.models import Application, Party
+from licentia.applications.models import Application, ApplicationDocument, Party
 from licentia.cases.models import Case
 from licentia.errors import LicentiaError, NotFound
 from licentia.licences.models import Licence
@@ -53,7 +53,13 @@ class Actor:
 
     @property
     def is_authority(self) -> bool:
-        return self.role.is_authority and self.organisation.kind == OrganisationKind.AUTHORITY
+        """A licensing officer, senior officer or administrator of a competent authority."""
+        return self.role in _OFFICER_ROLES and self.organisation.kind == OrganisationKind.AUTHORITY
+
+    @property
+    def is_coordination(self) -> bool:
+        """The read-only coordination role: no exporter's data and no case here."""
+        return self.role == Role.COORDINATION_READER
 
     @property
     def member_state(self) -> str:
@@ -127,6 +133,11 @@ def parties_for(user: User) -> QuerySet[Party]:
     return Party.objects.none()
 
 
+def documents_for(user: User) -> QuerySet[ApplicationDocument]:
+    """The documents of the applications the user may see (the same rule as applications)."""
+    return ApplicationDocument.objects.filter(application__in=applications_for(user))
+
+
 def get_application(user: User, pk: int) -> Application:
     return _get(applications_for(user), pk, "application")
 
@@ -141,6 +152,10 @@ def get_licence(user: User, pk: int) -> Licence:
 
 def get_party(user: User, pk: int) -> Party:
     return _get(parties_for(user), pk, "party")
+
+
+def get_document(user: User, pk: int) -> ApplicationDocument:
+    return _get(documents_for(user), pk, "document")
 
 
 def _get(queryset: QuerySet[M], pk: int, what: str) -> M:

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Authority users (and anyone enrolled) reach only the second-factor pages until they pass it.
+    "licentia.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -111,6 +113,14 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2id first: new and upgraded passwords use it; older hashes still verify and are rehashed.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -132,6 +142,48 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/products/"
 LOGOUT_REDIRECT_URL = "/"
+
+# E-mail (password reset, notifications) through Django's mailers. The demo prints messages
+# on the console; otherwise they go through the SMTP server configured here.
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "LICENTIA_EMAIL_BACKEND",
+            "django.core.mail.backends.console.EmailBackend"
+            if DEMO
+            else "django.core.mail.backends.smtp.EmailBackend",
+        ),
+    }
+}
+if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("LICENTIA_EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("LICENTIA_EMAIL_PORT", "25")),
+        "username": os.environ.get("LICENTIA_EMAIL_USER", ""),
+        "password": os.environ.get("LICENTIA_EMAIL_PASSWORD", ""),
+        "use_tls": _flag("LICENTIA_EMAIL_TLS"),
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("LICENTIA_EMAIL_FROM", "licentia@localhost")
+
+# Sign-in protection (docs/accounts.md): after MAX_FAILURES failed attempts on one user name, or
+# MAX_FAILURES_PER_ADDRESS from one address, within WINDOW seconds, sign-in is refused for
+# LOCKOUT seconds. Counted in the database, so every worker process sees the same counts.
+LICENTIA_SIGNIN_MAX_FAILURES = int(os.environ.get("LICENTIA_SIGNIN_MAX_FAILURES", "5"))
+LICENTIA_SIGNIN_MAX_FAILURES_PER_ADDRESS = int(
+    os.environ.get("LICENTIA_SIGNIN_MAX_FAILURES_PER_ADDRESS", "20")
+)
+LICENTIA_SIGNIN_WINDOW = int(os.environ.get("LICENTIA_SIGNIN_WINDOW", "900"))
+LICENTIA_SIGNIN_LOCKOUT = int(os.environ.get("LICENTIA_SIGNIN_LOCKOUT", "900"))
+# How many reverse proxies add themselves to X-Forwarded-For before Licentia (0: none, use the
+# connection's address). Behind one TLS proxy, set 1, or every user shares the proxy's address.
+LICENTIA_TRUSTED_PROXIES = int(os.environ.get("LICENTIA_TRUSTED_PROXIES", "0"))
+# The name authenticator apps show next to the account.
+LICENTIA_MFA_ISSUER = os.environ.get("LICENTIA_MFA_ISSUER", "Licentia")
+# Longest validity of an API token, in days: for everyone, and for authority users.
+LICENTIA_API_TOKEN_MAX_DAYS = int(os.environ.get("LICENTIA_API_TOKEN_MAX_DAYS", "365"))
+LICENTIA_AUTHORITY_API_TOKEN_MAX_DAYS = int(
+    os.environ.get("LICENTIA_AUTHORITY_API_TOKEN_MAX_DAYS", "90")
+)
 
 # Uploads of list files go through the CLI; the web layer caps request bodies.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
