@@ -16,6 +16,7 @@ from licentia.audit.cli import audit_app
 from licentia.controls.model import Regime
 from licentia.determinations.cli import check
 from licentia.indicators.cli import indicators_app
+from licentia.licences.cli import licences_app, records_app
 from licentia.partylists.cli import lists_app
 from licentia.riskassessments.cli import risk_command
 from licentia.screenings.cli import screen_command
@@ -31,6 +32,8 @@ app.add_typer(controls_app, name="controls")
 app.add_typer(lists_app, name="lists")
 app.add_typer(indicators_app, name="indicators")
 app.add_typer(audit_app, name="audit")
+app.add_typer(licences_app, name="licences")
+app.add_typer(records_app, name="records")
 app.command(name="screen")(screen_command)
 app.command(name="check")(check)
 app.command(name="risk")(risk_command)
