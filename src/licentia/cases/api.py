@@ -18,7 +18,7 @@ from licentia.accounts import access
 from licentia.cases import services
 from licentia.cases.models import Case, DossierVersion
 from licentia.cases.states import CASE
-from licentia.errors import InvalidInput, NotFound, StaleObject
+from licentia.errors import InvalidInput
 
 router = Router(auth=django_auth)
 
@@ -272,28 +272,16 @@ def case_out(case: Case) -> dict[str, Any]:
     }
 
 
-def _authority_user(request: HttpRequest) -> Any:
-    """The caller, if they act for a competent authority; 404 for everyone else."""
-    if not access.actor_of(request.user).is_authority:
-        raise NotFound("no such resource")
-    return request.user
-
-
 def _case(request: HttpRequest, case_id: int, version: int | None = None) -> Case:
     """The case, if the caller may see it; with `version`, 409 when it changed since."""
-    case = access.get_case(_authority_user(request), case_id)
-    if version is not None and version != case.version:
-        raise StaleObject(
-            f"case {case.pk} was changed by someone else (version {case.version}, you read "
-            f"{version}); reload it and try again",
-            details={"object": "cases.case", "id": case.pk},
-        )
-    return case
+    return services.check_version(
+        access.get_case(services.require_authority(request.user), case_id), version
+    )
 
 
 @router.get("", response=QueueOut, summary="The authority's queue, with filters and counts")
 def queue(request: HttpRequest, filters: Query[QueueIn]) -> dict[str, Any]:
-    user = _authority_user(request)
+    user = services.require_authority(request.user)
     cases = services.queue(
         user,
         filters=services.QueueFilter(

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -47,7 +47,7 @@ from licentia.cases.models import (
 )
 from licentia.cases.restrictive import record_restrictive_decision
 from licentia.cases.states import CASE, CaseState, CaseTransition
-from licentia.errors import Conflict, IllegalTransition, InvalidInput, NotFound
+from licentia.errors import Conflict, IllegalTransition, InvalidInput, NotFound, StaleObject
 from licentia.licences import services as licences
 from licentia.risk.config import Rating
 
@@ -262,6 +262,25 @@ def require_caseworker(actor: Actor, case: Case, *, senior: bool = False) -> Acc
     if senior:
         return access.require_officer(actor, senior=True)
     return access.require(actor, *_CASEWORKERS)
+
+
+def require_authority(user: AbstractBaseUser | AnonymousUser) -> AbstractBaseUser:
+    """The user, if they act for a competent authority; `NotFound` for everyone else, so an
+    exporter learns nothing of the authority's console."""
+    if not isinstance(user, AbstractBaseUser) or not access.actor_of(user).is_authority:
+        raise NotFound("no such page")
+    return user
+
+
+def check_version(case: Case, version: int | None) -> Case:
+    """With the version the user read: `StaleObject` (409) when the case changed since."""
+    if version is not None and version != case.version:
+        raise StaleObject(
+            f"case {case.pk} was changed by someone else (version {case.version}, you read "
+            f"{version}); reload it and try again",
+            details={"object": "cases.case", "id": case.pk},
+        )
+    return case
 
 
 # -- the queue ---------------------------------------------------------------------------
