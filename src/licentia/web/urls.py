@@ -17,5 +17,6 @@ urlpatterns = [
     path("screening/", include("licentia.screenings.urls")),
     path("countries/", include("licentia.indicators.urls")),
     path("risk/", include("licentia.riskassessments.urls")),
+    path("cases/", include("licentia.cases.urls")),
     path("", include("licentia.licences.urls")),
 ]
