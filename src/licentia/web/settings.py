@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "licentia.applications",
     "licentia.cases",
     "licentia.licences",
+    "licentia.notifications",
 ]
 
 MIDDLEWARE = [
@@ -117,7 +118,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2SHA256PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
@@ -187,6 +188,9 @@ LICENTIA_AUTHORITY_API_TOKEN_MAX_DAYS = int(
 
 # Uploads of list files go through the CLI; the web layer caps request bodies.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Application documents: private (no URL serves this folder; a view checks access), and capped.
+MEDIA_ROOT = Path(os.environ.get("LICENTIA_PRIVATE_FILES", DATA_DIR / "private")).resolve()
+LICENTIA_UPLOAD_MAX_BYTES = int(os.environ.get("LICENTIA_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 
 # National control measures (Art 9 of Regulation (EU) 2021/821) for licence determination:
 # a JSON file an operator keeps (docs/determination.md); empty for none.
