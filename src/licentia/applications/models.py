@@ -213,3 +213,22 @@ class UsageReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration} {self.period_start}..{self.period_end}"
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number given in one Member State and year (`DE-2026-000123`).
+
+    Submissions lock the row while they take the next number, so two at once never share one.
+    """
+
+    member_state = models.CharField(max_length=2)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["member_state", "year"], name="one_counter_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_state}-{self.year}: {self.last}"

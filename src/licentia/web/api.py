@@ -43,6 +43,9 @@ api.add_router("/indicators/", "licentia.indicators.api.router", tags=["Human-ri
 api.add_router("/risk-assessments", "licentia.riskassessments.api.router", tags=["Risk"])
 api.add_router("/licences/", "licentia.licences.api.router", tags=["Licences"])
 api.add_router("/cases/", "licentia.cases.api.router", tags=["Cases (authority)"])
+api.add_router("/applications/", "licentia.applications.api.router", tags=["Applications"])
+api.add_router("/parties/", "licentia.applications.api.parties_router", tags=["Parties"])
+api.add_router("/registrations/", "licentia.applications.api.registrations_router", tags=["UGEA"])
 
 
 # Errors the framework raises, in the same shape as ours.

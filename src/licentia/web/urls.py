@@ -18,5 +18,7 @@ urlpatterns = [
     path("countries/", include("licentia.indicators.urls")),
     path("risk/", include("licentia.riskassessments.urls")),
     path("cases/", include("licentia.cases.urls")),
+    path("applications/", include("licentia.applications.urls")),
+    path("notifications/", include("licentia.notifications.urls")),
     path("", include("licentia.licences.urls")),
 ]

@@ -7,148 +7,412 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('products', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("products", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(blank=True, max_length=32, null=True, unique=True)),
-                ('kind', models.CharField(choices=[('individual', 'Individual export authorisation (Art 12(1)(a))'), ('global', 'Global export authorisation (Art 12(1)(b))'), ('large-project', 'Large project authorisation (Art 2(15), Art 12(4))'), ('brokering', 'Brokering authorisation (Art 6)'), ('technical-assistance', 'Technical assistance authorisation (Art 8)')], max_length=32)),
-                ('state', models.CharField(choices=[('draft', 'Being prepared by the exporter; not seen by the authority'), ('submitted', 'Submitted; the authority is assessing it'), ('information-requested', 'The authority asked the exporter for information; the case clock is paused'), ('withdrawn', 'Withdrawn by the exporter'), ('granted', 'Granted: a licence was issued'), ('refused', 'Refused, with the criteria relied on'), ('no-licence-required', 'The authority decided that no licence is required'), ('appealed', 'The exporter appealed the refusal; the authority reviews it')], default='draft', max_length=32)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('title', models.CharField(max_length=200)),
-                ('member_state', models.CharField(max_length=2)),
-                ('activity', models.CharField(default='export', max_length=32)),
-                ('destinations', models.JSONField(default=list, help_text='ISO alpha-2 codes')),
-                ('end_use', models.TextField(blank=True)),
-                ('purpose', models.CharField(default='standard', max_length=40)),
-                ('informed', models.JSONField(default=list, help_text='Concerns the authority informed of')),
-                ('aware', models.JSONField(default=list, help_text='Concerns the exporter is aware of')),
-                ('internal_compliance_programme', models.BooleanField(default=False)),
-                ('large_project', models.CharField(blank=True, max_length=300)),
-                ('requested_validity_months', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(blank=True, max_length=32, null=True, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("individual", "Individual export authorisation (Art 12(1)(a))"),
+                            ("global", "Global export authorisation (Art 12(1)(b))"),
+                            ("large-project", "Large project authorisation (Art 2(15), Art 12(4))"),
+                            ("brokering", "Brokering authorisation (Art 6)"),
+                            ("technical-assistance", "Technical assistance authorisation (Art 8)"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Being prepared by the exporter; not seen by the authority"),
+                            ("submitted", "Submitted; the authority is assessing it"),
+                            (
+                                "information-requested",
+                                "The authority asked the exporter for information; the case clock is paused",
+                            ),
+                            ("withdrawn", "Withdrawn by the exporter"),
+                            ("granted", "Granted: a licence was issued"),
+                            ("refused", "Refused, with the criteria relied on"),
+                            (
+                                "no-licence-required",
+                                "The authority decided that no licence is required",
+                            ),
+                            (
+                                "appealed",
+                                "The exporter appealed the refusal; the authority reviews it",
+                            ),
+                        ],
+                        default="draft",
+                        max_length=32,
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("title", models.CharField(max_length=200)),
+                ("member_state", models.CharField(max_length=2)),
+                ("activity", models.CharField(default="export", max_length=32)),
+                ("destinations", models.JSONField(default=list, help_text="ISO alpha-2 codes")),
+                ("end_use", models.TextField(blank=True)),
+                ("purpose", models.CharField(default="standard", max_length=40)),
+                (
+                    "informed",
+                    models.JSONField(default=list, help_text="Concerns the authority informed of"),
+                ),
+                (
+                    "aware",
+                    models.JSONField(default=list, help_text="Concerns the exporter is aware of"),
+                ),
+                ("internal_compliance_programme", models.BooleanField(default=False)),
+                ("large_project", models.CharField(blank=True, max_length=300)),
+                (
+                    "requested_validity_months",
+                    models.PositiveSmallIntegerField(blank=True, null=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationDocument',
+            name="ApplicationDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('end-use-statement', 'End-use statement'), ('supporting', 'Supporting document'), ('information', 'Information provided on request')], max_length=32)),
-                ('file', models.FileField(upload_to='applications/%Y/%m/')),
-                ('original_name', models.CharField(max_length=255)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='applications.application')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("end-use-statement", "End-use statement"),
+                            ("supporting", "Supporting document"),
+                            ("information", "Information provided on request"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("file", models.FileField(upload_to="applications/%Y/%m/")),
+                ("original_name", models.CharField(max_length=255)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="applications.application",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='GeneralAuthorisationRegistration',
+            name="GeneralAuthorisationRegistration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=5)),
-                ('registered_at', models.DateTimeField(auto_now_add=True)),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('first_use_on', models.DateField(blank=True, null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='general_authorisations', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=5)),
+                ("registered_at", models.DateTimeField(auto_now_add=True)),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                ("first_use_on", models.DateField(blank=True, null=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="general_authorisations",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='GoodsLine',
+            name="GoodsLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('description', models.TextField()),
-                ('control_entry', models.CharField(blank=True, help_text='Annex I entry path; empty for a non-listed item', max_length=40)),
-                ('list_version', models.CharField(blank=True, max_length=40)),
-                ('cyber_surveillance', models.BooleanField(default=False, help_text='A non-listed cyber-surveillance item (Art 2(20))')),
-                ('quantity', models.DecimalField(decimal_places=3, max_digits=14, validators=[django.core.validators.MinValueValidator(0)])),
-                ('unit', models.CharField(default='units', max_length=20)),
-                ('value_eur', models.DecimalField(decimal_places=2, max_digits=16, validators=[django.core.validators.MinValueValidator(0)])),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goods_lines', to='applications.application')),
-                ('product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='products.product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("description", models.TextField()),
+                (
+                    "control_entry",
+                    models.CharField(
+                        blank=True,
+                        help_text="Annex I entry path; empty for a non-listed item",
+                        max_length=40,
+                    ),
+                ),
+                ("list_version", models.CharField(blank=True, max_length=40)),
+                (
+                    "cyber_surveillance",
+                    models.BooleanField(
+                        default=False, help_text="A non-listed cyber-surveillance item (Art 2(20))"
+                    ),
+                ),
+                (
+                    "quantity",
+                    models.DecimalField(
+                        decimal_places=3,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                ("unit", models.CharField(default="units", max_length=20)),
+                (
+                    "value_eur",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=16,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="goods_lines",
+                        to="applications.application",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="products.product",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='Party',
+            name="Party",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300)),
-                ('address', models.TextField(blank=True)),
-                ('country', models.CharField(help_text='ISO 3166-1 alpha-2', max_length=2)),
-                ('type', models.CharField(choices=[('police', 'Police or other law-enforcement body'), ('intelligence', 'Intelligence or state security service'), ('military', 'Armed forces or paramilitary body'), ('other-government', 'Other public authority or state-owned body'), ('telecom-operator', 'Telecommunications or internet service provider'), ('private', 'Private company or person'), ('academic', 'University or research institute')], max_length=32)),
-                ('website', models.URLField(blank=True)),
-                ('identifiers', models.JSONField(blank=True, default=list, help_text='Registration numbers...')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300)),
+                ("address", models.TextField(blank=True)),
+                ("country", models.CharField(help_text="ISO 3166-1 alpha-2", max_length=2)),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("police", "Police or other law-enforcement body"),
+                            ("intelligence", "Intelligence or state security service"),
+                            ("military", "Armed forces or paramilitary body"),
+                            ("other-government", "Other public authority or state-owned body"),
+                            ("telecom-operator", "Telecommunications or internet service provider"),
+                            ("private", "Private company or person"),
+                            ("academic", "University or research institute"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("website", models.URLField(blank=True)),
+                (
+                    "identifiers",
+                    models.JSONField(blank=True, default=list, help_text="Registration numbers..."),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parties",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationParty',
+            name="ApplicationParty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('end-user', 'The party that will use the items'), ('consignee', 'The party that receives the items'), ('intermediary', 'An intermediate consignee, agent or distributor')], max_length=20)),
-                ('type', models.CharField(choices=[('police', 'Police or other law-enforcement body'), ('intelligence', 'Intelligence or state security service'), ('military', 'Armed forces or paramilitary body'), ('other-government', 'Other public authority or state-owned body'), ('telecom-operator', 'Telecommunications or internet service provider'), ('private', 'Private company or person'), ('academic', 'University or research institute')], max_length=32)),
-                ('name', models.CharField(max_length=300)),
-                ('address', models.TextField(blank=True)),
-                ('country', models.CharField(max_length=2)),
-                ('intra_group', models.BooleanField(default=False)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='applications.application')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='applications.party')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("end-user", "The party that will use the items"),
+                            ("consignee", "The party that receives the items"),
+                            ("intermediary", "An intermediate consignee, agent or distributor"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("police", "Police or other law-enforcement body"),
+                            ("intelligence", "Intelligence or state security service"),
+                            ("military", "Armed forces or paramilitary body"),
+                            ("other-government", "Other public authority or state-owned body"),
+                            ("telecom-operator", "Telecommunications or internet service provider"),
+                            ("private", "Private company or person"),
+                            ("academic", "University or research institute"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("name", models.CharField(max_length=300)),
+                ("address", models.TextField(blank=True)),
+                ("country", models.CharField(max_length=2)),
+                ("intra_group", models.BooleanField(default=False)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parties",
+                        to="applications.application",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="applications.party",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='UsageReport',
+            name="UsageReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('lines', models.JSONField(default=list, help_text='Exports: item, entry, quantity, value, consignee, destination')),
-                ('submitted_at', models.DateTimeField(auto_now_add=True)),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='applications.generalauthorisationregistration')),
-                ('submitted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                (
+                    "lines",
+                    models.JSONField(
+                        default=list,
+                        help_text="Exports: item, entry, quantity, value, consignee, destination",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="applications.generalauthorisationregistration",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['organisation', 'state'], name='application_organis_fa706d_idx'),
+            model_name="application",
+            index=models.Index(
+                fields=["organisation", "state"], name="application_organis_fa706d_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['member_state', 'state'], name='application_member__518e54_idx'),
+            model_name="application",
+            index=models.Index(
+                fields=["member_state", "state"], name="application_member__518e54_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='generalauthorisationregistration',
-            constraint=models.UniqueConstraint(condition=models.Q(('withdrawn_at__isnull', True)), fields=('organisation', 'code'), name='one_live_registration_per_authorisation'),
+            model_name="generalauthorisationregistration",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("withdrawn_at__isnull", True)),
+                fields=("organisation", "code"),
+                name="one_live_registration_per_authorisation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='goodsline',
-            constraint=models.UniqueConstraint(fields=('application', 'position'), name='goods_line_position'),
+            model_name="goodsline",
+            constraint=models.UniqueConstraint(
+                fields=("application", "position"), name="goods_line_position"
+            ),
         ),
     ]
