@@ -14,6 +14,7 @@ from licentia.cases.models import Outcome, Recommendation
 from licentia.errors import Conflict, InvalidInput
 from licentia.licences import services
 from licentia.licences.models import Licence
+from licentia.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +114,15 @@ def test_only_a_grant_issues_and_only_once(make_grant: Any, officer: AbstractBas
 def test_add_months_keeps_to_the_end_of_short_months() -> None:
     assert services.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert services.add_months(date(2026, 11, 15), 14) == date(2028, 1, 15)
+
+
+def test_the_holders_people_are_told(
+    make_grant: Any, officer: AbstractBaseUser, exporter_user: AbstractBaseUser
+) -> None:
+    licence = services.issue_licence(make_grant(), actor=officer)
+    services.suspend_licence(licence, actor=officer, reason="Inquiry opened")
+    told = list(Notification.objects.filter(user=exporter_user).order_by("pk"))
+    assert [n.link for n in told] == [f"/licences/{licence.pk}/"] * 2
+    assert licence.number in told[0].text
+    assert "suspended by the authority: Inquiry opened" in told[1].text
+    assert not Notification.objects.filter(user=officer).exists()

@@ -91,6 +91,15 @@ class LicenceLine(models.Model):
         return f"{self.licence} line {self.position}"
 
 
+class ShipmentQuerySet(models.QuerySet["Shipment"]):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        """Refused while any of the shipments is in its Art 27 retention period."""
+        from licentia.licences.records import ensure_shipments_deletable
+
+        ensure_shipments_deletable(self)
+        return super().delete()
+
+
 class Shipment(models.Model):
     """An export made under a licence line, as the exporter records it (Art 27 records)."""
 
@@ -112,11 +121,20 @@ class Shipment(models.Model):
     # Art 27: kept at least until the end of the fifth calendar year after the export.
     keep_until = models.DateField()
 
+    objects = ShipmentQuerySet.as_manager()
+
     class Meta:
         ordering: ClassVar[list[str]] = ["shipped_on", "pk"]
 
     def __str__(self) -> str:
         return f"{self.line}: {self.quantity} on {self.shipped_on}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Refused before the end of its Art 27 retention period (`keep_until`)."""
+        from licentia.licences.records import ensure_deletable
+
+        ensure_deletable(self)
+        return super().delete(*args, **kwargs)
 
 
 class VerificationAttempt(models.Model):

@@ -106,7 +106,7 @@ def licence_pdf(licence: Licence, *, base_url: str, compress: bool = True) -> by
         width=pdf.epw - 35,
     )
     qr = io.BytesIO()
-    segno.make(url, error="m").save(qr, kind="svg", border=1)
+    segno.make(url, error="m").save(qr, kind="svg", border=1, omitsize=True)
     pdf.image(io.BytesIO(qr.getvalue()), x=pdf.w - pdf.r_margin - 30, y=top, w=30, h=30)
     output: bytes = bytes(pdf.output())
     return output

@@ -4,9 +4,9 @@ Records of an export are kept at least five years from the end of the calendar y
 export: a shipment made in 2026 is kept until 31 December 2031 (`Shipment.keep_until`). Until
 then neither the shipment nor what it was made under (its licence, the decision and the
 application behind the licence) may be deleted. `ensure_deletable` is the check services run
-before deleting; a shipment runs it before every deletion, of an instance or a queryset (the
-`pre_delete` handler connected in `apps.py`), and a licence in `Licence.delete`. Licence
-lines are protected by their shipments and decisions by their licence in the database too.
+before deleting; shipments run it before every deletion, of an instance or a queryset, and a
+licence before its own (`models.py`), before anything is deleted. In the database, shipments
+protect their licence lines, licences their decision, and decisions their case and application.
 """
 
 from __future__ import annotations
@@ -42,6 +42,13 @@ def retained_until(obj: Model) -> date | None:
     return latest
 
 
+def ensure_shipments_deletable(shipments: QuerySet[Shipment]) -> None:
+    """`RecordRetained` if any of `shipments` is still in its retention period."""
+    kept = shipments.filter(keep_until__gte=timezone.localdate()).order_by("-keep_until").first()
+    if kept is not None:
+        ensure_deletable(kept)
+
+
 def ensure_deletable(obj: Model, *, today: date | None = None) -> None:
     """`RecordRetained` (409) while `obj` holds export records still in their retention period."""
     until = retained_until(obj)
@@ -52,11 +59,6 @@ def ensure_deletable(obj: Model, *, today: date | None = None) -> None:
             "calendar year of the export)",
             details={"object": obj._meta.label_lower, "id": obj.pk, "keep_until": until},
         )
-
-
-def refuse_early_deletion(sender: type[Model], instance: Model, **kwargs: object) -> None:
-    """`pre_delete` handler: deleting a record in its retention period fails, whatever the path."""
-    ensure_deletable(instance)
 
 
 def _shipments_of(obj: Model) -> QuerySet[Shipment] | None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from licentia.accounts.access import Actor as AccessActor
@@ -33,6 +34,7 @@ from licentia.licences.models import (
     Shipment,
 )
 from licentia.licences.states import LICENCE, LicenceState, LicenceTransition
+from licentia.notifications.services import notify
 from licentia.rules.model import PartyRole
 
 DEFAULT_VALIDITY_MONTHS = 24
@@ -109,6 +111,11 @@ def issue_licence(
                 value_eur=goods.value_eur,
             )
             for goods in application.goods_lines.order_by("position")
+        )
+        _tell_holder(
+            licence,
+            f"Licence {licence.number} was issued, valid from {licence.valid_from} to "
+            f"{licence.valid_until}. Download it from the licence page.",
         )
         record(
             actor=actor,
@@ -342,6 +349,7 @@ def surrender_licence(licence: Licence, *, actor: Actor, reason: str = "") -> Li
     """The holder gives the licence up; it cannot be used again."""
     _check_actor(actor, licence, LicenceTransition.SURRENDER)
     apply_transition(licence, LICENCE, LicenceTransition.SURRENDER, actor=actor, reason=reason)
+    _tell_holder(licence, f"Licence {licence.number} was surrendered.")
     return licence
 
 
@@ -367,6 +375,7 @@ def expire_licences(*, today: date | None = None) -> list[Licence]:
             )
         except StaleObject:
             continue
+        _tell_holder(licence, f"Licence {licence.number} expired on {licence.valid_until}.")
         expired.append(licence)
     return expired
 
@@ -632,4 +641,5 @@ def _exhaust_if_used_up(licence: Licence) -> None:
 
 
 def _tell_holder(licence: Licence, text: str) -> None:
-    """Placeholder until notifications land."""
+    """In-app and e-mail to the holder's people, once the change commits."""
+    notify(licence.holder, text, reverse("licences:detail", kwargs={"licence_id": licence.pk}))

@@ -249,8 +249,10 @@ def _detail(
         "allowed": allowed,
     }
     if actor.is_exporter:
-        if licence.status.usable and any(not u.used_up for u in usage):
-            context["shipment_form"] = shipment_form or ShipmentForm(licence=licence, usage=usage)
+        if shipment_form is not None:  # a refused one, with its errors
+            context["shipment_form"] = shipment_form
+        elif licence.status.usable and any(not u.used_up for u in usage):
+            context["shipment_form"] = ShipmentForm(licence=licence, usage=usage)
         if LicenceTransition.SURRENDER in allowed:
             context["surrender_form"] = surrender_form or SurrenderForm(
                 initial={"version": licence.version}
