@@ -53,8 +53,13 @@ class Actor:
 
     @property
     def is_authority(self) -> bool:
+        """Anyone with an authority role (coordination included) in a competent authority."""
+        return self.role.is_authority and self.organisation.kind == OrganisationKind.AUTHORITY
+
+    @property
+    def is_officer(self) -> bool:
         """A licensing officer, senior officer or administrator of a competent authority."""
-        return self.role in _OFFICER_ROLES and self.organisation.kind == OrganisationKind.AUTHORITY
+        return self.is_authority and self.role in _OFFICER_ROLES
 
     @property
     def is_coordination(self) -> bool:
@@ -81,8 +86,11 @@ def require(user: User, *roles: Role) -> Actor:
     if actor.role not in roles:
         allowed = ", ".join(r.label for r in roles)
         raise Forbidden(f"this needs one of these roles: {allowed}")
-    if actor.role.is_authority and actor.organisation.kind != OrganisationKind.AUTHORITY:
-        raise Forbidden("authority roles belong to competent authorities only")
+    if actor.role.is_authority != (actor.organisation.kind == OrganisationKind.AUTHORITY):
+        raise Forbidden(
+            "your role does not match your organisation: authority roles belong to competent "
+            "authorities, exporter roles to companies"
+        )
     return actor
 
 
@@ -105,14 +113,14 @@ def applications_for(user: User) -> QuerySet[Application]:
     actor = actor_of(user)
     if actor.is_exporter:
         return Application.objects.filter(organisation=actor.organisation)
-    if actor.is_authority:
+    if actor.is_officer:
         return Application.objects.filter(case__authority=actor.organisation)
     return Application.objects.none()
 
 
 def cases_for(user: User) -> QuerySet[Case]:
     actor = actor_of(user)
-    if actor.is_authority:
+    if actor.is_officer:
         return Case.objects.filter(authority=actor.organisation)
     return Case.objects.none()
 
@@ -121,7 +129,7 @@ def licences_for(user: User) -> QuerySet[Licence]:
     actor = actor_of(user)
     if actor.is_exporter:
         return Licence.objects.filter(holder=actor.organisation)
-    if actor.is_authority:
+    if actor.is_officer:
         return Licence.objects.filter(authority=actor.organisation)
     return Licence.objects.none()
 
