@@ -674,7 +674,9 @@ def get_registration(request: HttpRequest, registration_id: int) -> Registration
 def withdraw_registration(request: HttpRequest, registration_id: int) -> RegistrationOut:
     registration = _registration(request, registration_id)
     return _registration_out(
-        ugea.withdraw_registration(registration=registration, user=request.user)  # type: ignore[arg-type]
+        ugea.withdraw_registration(
+            registration=registration, user=access.require_exporter(request.user).user
+        )
     )
 
 
@@ -688,6 +690,6 @@ def submit_report(request: HttpRequest, registration_id: int, payload: ReportIn)
         period_start=payload.period_start,
         period_end=payload.period_end,
         lines=[line.dict() for line in payload.lines],
-        user=request.user,  # type: ignore[arg-type]
+        user=access.require_exporter(request.user).user,
     )
     return Status(201, _report_out(report))

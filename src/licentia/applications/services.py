@@ -352,7 +352,9 @@ def add_goods_line(
     return line
 
 
-def remove_goods_line(*, application: Application, version: int, line_id: int, user: User) -> None:
+def remove_goods_line(
+    *, application: Application, version: int, line_id: int, user: User
+) -> Application:
     with transaction.atomic():
         line = _child(application.goods_lines.all(), line_id, "goods line")
         _touch(application, version)
@@ -363,6 +365,7 @@ def remove_goods_line(*, application: Application, version: int, line_id: int, u
             obj=application,
             payload={"position": line.position},
         )
+    return application
 
 
 def control_entry(path: str, *, field: str = "control_entry") -> tuple[str, str]:
@@ -431,7 +434,9 @@ def add_party(
     return added
 
 
-def remove_party(*, application: Application, version: int, party_id: int, user: User) -> None:
+def remove_party(
+    *, application: Application, version: int, party_id: int, user: User
+) -> Application:
     with transaction.atomic():
         party = _child(application.parties.all(), party_id, "party")
         _touch(application, version)
@@ -442,6 +447,7 @@ def remove_party(*, application: Application, version: int, party_id: int, user:
             obj=application,
             payload={"role": party.role, "name": party.name},
         )
+    return application
 
 
 # -- documents --------------------------------------------------------------------------------
@@ -480,7 +486,7 @@ def upload_document(
 
 def remove_document(
     *, application: Application, version: int, document_id: int, user: User
-) -> None:
+) -> Application:
     with transaction.atomic():
         document = _child(application.documents.all(), document_id, "document")
         _touch(application, version)
@@ -492,6 +498,7 @@ def remove_document(
             payload={"name": document.original_name, "sha256": document.sha256},
         )
         transaction.on_commit(lambda: document.file.delete(save=False))
+    return application
 
 
 def _store(
@@ -773,7 +780,9 @@ def next_reference(*, member_state: str, year: int) -> str:
     return f"{eu_code(member_state)}-{year}-{counter.last:06d}"
 
 
-def withdraw(*, application: Application, version: int, user: User, reason: str = "") -> None:
+def withdraw(
+    *, application: Application, version: int, user: User, reason: str = ""
+) -> Application:
     """Withdraw a draft or a submitted application; the authority's case is closed with it."""
     from licentia.cases.services import close_on_withdrawal
 
@@ -785,6 +794,7 @@ def withdraw(*, application: Application, version: int, user: User, reason: str 
         )
         if submitted:
             close_on_withdrawal(application.case, actor=user)
+    return application
 
 
 def provide_information(
@@ -794,7 +804,7 @@ def provide_information(
     answer: str,
     user: User,
     upload: Upload | None = None,
-) -> None:
+) -> Application:
     """The exporter's answer to the authority's open request, with a document if one helps.
 
     The cases service stores the answer and moves the case and the application back to
@@ -821,9 +831,10 @@ def provide_information(
             _store(application, DocumentKind.INFORMATION, upload, user)
         receive_information(application.case, answer=answer, actor=user)
     application.refresh_from_db(fields=["state", "version"])
+    return application
 
 
-def appeal(*, application: Application, version: int, grounds: str, user: User) -> None:
+def appeal(*, application: Application, version: int, grounds: str, user: User) -> Application:
     """Appeal a refusal within the period the decision gives; the case is reviewed again."""
     from licentia.cases.services import reopen_on_appeal
 
@@ -841,6 +852,7 @@ def appeal(*, application: Application, version: int, grounds: str, user: User) 
                 "only a refused application can be appealed", details={"state": application.state}
             )
         reopen_on_appeal(application.case, reason=grounds, actor=user)
+    return application
 
 
 # -- what the exporter sees after submission --------------------------------------------------

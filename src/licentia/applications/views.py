@@ -213,7 +213,7 @@ def _edit(
         }[action]
 
         def run() -> Any:
-            return remove(form.cleaned_data["version"], form.cleaned_data["item"]) or True
+            return remove(form.cleaned_data["version"], form.cleaned_data["item"])
 
         done = "Removed."
     if not form.is_valid():
@@ -346,14 +346,11 @@ def application_withdraw(request: HttpRequest, actor: access.Actor, pk: int) -> 
     if form.is_valid():
         done, status = _attempt(
             form,
-            lambda: (
-                services.withdraw(
-                    application=application,
-                    version=form.cleaned_data["version"],
-                    reason=form.cleaned_data["reason"],
-                    user=actor.user,
-                )
-                or True
+            lambda: services.withdraw(
+                application=application,
+                version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+                user=actor.user,
             ),
         )
         if done:
@@ -377,15 +374,12 @@ def application_answer(request: HttpRequest, actor: access.Actor, pk: int) -> Ht
         upload = form.cleaned_data["file"]
         done, status = _attempt(
             form,
-            lambda: (
-                services.provide_information(
-                    application=application,
-                    version=form.cleaned_data["version"],
-                    answer=form.cleaned_data["answer"],
-                    user=actor.user,
-                    upload=services.Upload(upload.name, upload.chunks()) if upload else None,
-                )
-                or True
+            lambda: services.provide_information(
+                application=application,
+                version=form.cleaned_data["version"],
+                answer=form.cleaned_data["answer"],
+                user=actor.user,
+                upload=services.Upload(upload.name, upload.chunks()) if upload else None,
             ),
         )
         if done:
@@ -404,14 +398,11 @@ def application_appeal(request: HttpRequest, actor: access.Actor, pk: int) -> Ht
     if form.is_valid():
         done, status = _attempt(
             form,
-            lambda: (
-                services.appeal(
-                    application=application,
-                    version=form.cleaned_data["version"],
-                    grounds=form.cleaned_data["grounds"],
-                    user=actor.user,
-                )
-                or True
+            lambda: services.appeal(
+                application=application,
+                version=form.cleaned_data["version"],
+                grounds=form.cleaned_data["grounds"],
+                user=actor.user,
             ),
         )
         if done:

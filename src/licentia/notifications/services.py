@@ -12,7 +12,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -61,9 +61,8 @@ def _send(addresses: list[str], text: str, link: str) -> None:
         )
     )
     subject = "Licentia: " + (text if len(text) <= 70 else text[:67] + "...")
-    connection = get_connection()
-    messages = [EmailMessage(subject, body, to=[address]) for address in addresses]
-    sent = connection.send_messages(messages)
+    # One message per person, so no recipient sees the others' addresses.
+    sent = sum(EmailMessage(subject, body, to=[address]).send() for address in addresses)
     log.info("notification e-mailed to %s of %s recipients", sent, len(addresses))
 
 
