@@ -57,7 +57,7 @@ class MatchProfile:
     threshold: float
     description: str
     candidates: int = 30
-    compare: int | None = 6
+    compare: int | None = 4
 
 
 PROFILES: dict[str, MatchProfile] = {
