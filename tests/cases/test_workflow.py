@@ -131,7 +131,7 @@ def test_assignment_rules(
     case = make_case()
     with pytest.raises(Forbidden):
         services.assign(case, to=second_officer, actor=officer)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         services.assign(case, to=coordinator, actor=coordinator)
     with pytest.raises(NotFound):
         services.assign(case, to=foreign_officer, actor=foreign_officer)

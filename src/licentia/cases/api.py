@@ -12,15 +12,15 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import django_auth
 
 from licentia.accounts import access
+from licentia.accounts.api_auth import token_or_session
 from licentia.cases import services
 from licentia.cases.models import Case, DossierVersion
 from licentia.cases.states import CASE
 from licentia.errors import InvalidInput
 
-router = Router(auth=django_auth)
+router = Router(auth=token_or_session)
 
 
 class QueueIn(Schema):

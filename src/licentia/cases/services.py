@@ -257,7 +257,7 @@ def require_caseworker(actor: Actor, case: Case, *, senior: bool = False) -> Acc
     if not isinstance(actor, AbstractBaseUser):
         raise Forbidden("this needs a signed-in officer")
     who = access.actor_of(actor)
-    if not who.is_authority or who.organisation.pk != case.authority_id:
+    if not who.is_officer or who.organisation.pk != case.authority_id:
         raise NotFound(f"no case {case.pk} that you may see")
     if senior:
         return access.require_officer(actor, senior=True)
@@ -267,7 +267,7 @@ def require_caseworker(actor: Actor, case: Case, *, senior: bool = False) -> Acc
 def require_authority(user: AbstractBaseUser | AnonymousUser) -> AbstractBaseUser:
     """The user, if they act for a competent authority; `NotFound` for everyone else, so an
     exporter learns nothing of the authority's console."""
-    if not isinstance(user, AbstractBaseUser) or not access.actor_of(user).is_authority:
+    if not isinstance(user, AbstractBaseUser) or not access.actor_of(user).is_officer:
         raise NotFound("no such page")
     return user
 
@@ -380,7 +380,7 @@ def assign(case: Case, *, to: AbstractBaseUser, actor: Actor) -> Case:
     if not isinstance(actor, AbstractBaseUser):
         raise Forbidden("this needs a signed-in officer")
     who = access.actor_of(actor)
-    if not who.is_authority or who.organisation.pk != case.authority_id:
+    if not who.is_officer or who.organisation.pk != case.authority_id:
         raise NotFound(f"no case {case.pk} that you may see")
     if to.pk == actor.pk:
         access.require(actor, *_CASEWORKERS)
