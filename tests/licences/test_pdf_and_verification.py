@@ -93,6 +93,8 @@ def test_the_verification_page_shows_only_what_is_safe(licence: Licence) -> None
     assert "BAFA" in html
     for secret in ("Operadora Exemplo", "50000", "5A001.j", "re-export"):
         assert secret not in html
+    scanned = client.get(verification_url("http://testserver/", licence).split("testserver")[1])
+    assert f"Licence {licence.number}: in force" in scanned.content.decode()
 
 
 def test_a_wrong_number_and_a_wrong_code_get_the_same_answer(licence: Licence) -> None:
