@@ -29,6 +29,7 @@ from licentia.cases.models import (
 from licentia.cases.signals import restrictive_decision_recorded
 from licentia.errors import Conflict, IllegalTransition, InvalidInput, NotFound, StaleObject
 from licentia.licences.models import Licence
+from licentia.notifications.models import Notification
 from tests.cases.conftest import MakeCase, person
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +85,9 @@ def test_information_request_pauses_and_the_answer_resumes_the_clock(
     case.application.refresh_from_db()
     assert (case.state, case.application.state) == ("awaiting-exporter", "information-requested")
     assert case.clock_paused_at is not None
+    told = Notification.objects.get(user=exporter_user)
+    assert "Who operates the probes?" in told.text
+    assert told.link == f"/applications/{case.application_id}/"
     # Ten days waiting for the exporter do not count.
     Case.objects.filter(pk=case.pk).update(
         clock_paused_at=case.clock_paused_at - timedelta(days=10),
@@ -365,6 +369,7 @@ def test_refusal_is_recorded_for_the_other_member_states_and_may_be_appealed(
     assert denial.destinations == ["AE"]
     assert "criterion 2" in denial.reason
     assert received == [denial]
+    assert "you may appeal until" in Notification.objects.get(user=exporter_user).text
     assert not Licence.objects.exists()
     services.reopen_on_appeal(case, reason="New end-use assurances.", actor=exporter_user)
     case.application.refresh_from_db()

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from licentia.accounts import access
@@ -49,6 +50,7 @@ from licentia.cases.restrictive import record_restrictive_decision
 from licentia.cases.states import CASE, CaseState, CaseTransition
 from licentia.errors import Conflict, IllegalTransition, InvalidInput, NotFound, StaleObject
 from licentia.licences import services as licences
+from licentia.notifications.services import notify
 from licentia.risk.config import Rating
 
 log = logging.getLogger(__name__)
@@ -188,6 +190,10 @@ def request_information(case: Case, *, question: str, actor: Actor) -> Informati
         asked = InformationRequest.objects.create(
             case=case, question=question, asked_by=_user(actor)
         )
+        _tell_exporter(
+            application,
+            f"The authority asks for information on application {application}: {question}",
+        )
     return asked
 
 
@@ -232,6 +238,14 @@ def close_on_withdrawal(case: Case, *, actor: Actor) -> None:
     """The exporter withdrew the application: the case closes without a decision (the clock
     stops where it is)."""
     apply_transition(case, CASE, CaseTransition.CLOSE, actor=actor, changes=_stopped_clock(case))
+
+
+def _tell_exporter(application: Application, text: str) -> None:
+    notify(
+        application.organisation,
+        text,
+        reverse("applications:detail", args=[application.pk]),
+    )
 
 
 def _user(actor: Actor) -> AbstractBaseUser | None:
@@ -708,8 +722,20 @@ def decide(case: Case, *, actor: Actor) -> Decision:
             payload={"case": case.pk, "recommendation": recommendation.pk},
         )
         if outcome is Outcome.GRANT:
+            # The licences service tells the holder that the licence was issued.
             licences.issue_licence(decision, actor=actor)
-        elif outcome is Outcome.REFUSE:
+        else:
+            _tell_exporter(
+                application,
+                f"The authority decided on application {application}: "
+                f"{decision.get_outcome_display()}"
+                + (
+                    f"; you may appeal until {decision.appeal_until.isoformat()}"
+                    if decision.appeal_until
+                    else ""
+                ),
+            )
+        if outcome is Outcome.REFUSE:
             record_restrictive_decision(
                 kind=RestrictiveKind.REFUSAL,
                 case=case,
