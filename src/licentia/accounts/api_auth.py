@@ -40,13 +40,12 @@ class SessionWithSecondFactor(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> AbstractBaseUser | None:
         user = request.user
-        if not user.is_authenticated:
+        if not isinstance(user, AbstractBaseUser):
             return None
         if mfa.pending(request.session, user):
             raise mfa.SecondFactorRequired(
                 "finish signing in with your authenticator app at /accounts/mfa/ first"
             )
-        assert isinstance(user, AbstractBaseUser)
         return user
 
 

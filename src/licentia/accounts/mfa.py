@@ -65,9 +65,8 @@ def forget(session: MutableMapping[str, Any]) -> None:
 
 def pending(session: MutableMapping[str, Any], user: AbstractBaseUser | AnonymousUser) -> bool:
     """Signed in with a password, but still owing the second factor in this session."""
-    if not user.is_authenticated or passed(session, user):
+    if not isinstance(user, AbstractBaseUser) or passed(session, user):
         return False
-    assert isinstance(user, AbstractBaseUser)
     return required_for(user) or is_enrolled(user)
 
 

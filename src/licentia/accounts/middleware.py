@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 
@@ -36,7 +37,8 @@ class SecondFactorMiddleware:
         api = match.namespace == "api" or match.namespace.startswith("api:")
         if api and "authorization" in request.headers:
             return None  # judged by the token (licentia.accounts.api_auth), not the session
-        if not mfa.pending(request.session, request.user):
+        user = request.user
+        if not isinstance(user, AbstractBaseUser) or not mfa.pending(request.session, user):
             return None
         if api:
             return JsonResponse(
@@ -47,7 +49,7 @@ class SecondFactorMiddleware:
                 },
                 status=403,
             )
-        target = "accounts:mfa-verify" if mfa.is_enrolled(request.user) else "accounts:mfa-enrol"  # type: ignore[arg-type]
+        target = "accounts:mfa-verify" if mfa.is_enrolled(user) else "accounts:mfa-enrol"
         return HttpResponseRedirect(
             f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}"
         )
