@@ -31,6 +31,7 @@ from licentia.errors import Conflict, IllegalTransition, InvalidInput, NotFound,
 from licentia.licences.models import Licence
 from licentia.notifications.models import Notification
 from tests.cases.conftest import MakeCase, person
+from tests.factories import exporter
 
 pytestmark = pytest.mark.django_db
 
@@ -438,3 +439,20 @@ def test_notes_are_the_authoritys(
         services.add_note(case, text="x", actor=foreign_officer)
     with pytest.raises(NotFound):
         services.add_note(case, text="x", actor=exporter_user)
+
+
+def test_only_the_applicant_answers_or_appeals(
+    make_case: MakeCase, officer: AbstractBaseUser
+) -> None:
+    case = make_case()
+    services.assign(case, to=officer, actor=officer)
+    services.request_information(case, question="?", actor=officer)
+    _, stranger = exporter("Other Exporter", "mallory")
+    with pytest.raises(NotFound):
+        services.receive_information(case, answer="!", actor=stranger)
+    with pytest.raises(Forbidden):
+        services.receive_information(case, answer="!", actor=officer)
+    with pytest.raises(NotFound):
+        services.reopen_on_appeal(case, reason="x", actor=stranger)
+    case.refresh_from_db()
+    assert case.state == "awaiting-exporter"

@@ -204,6 +204,7 @@ def open_request(case: Case) -> InformationRequest | None:
 def receive_information(case: Case, *, answer: str, actor: Actor) -> InformationRequest:
     """The exporter's answer: stored on the open request, the case is back under review (the
     clock resumes) and the application is submitted again. Both transitions happen here."""
+    require_applicant(actor, case)
     answer = _text(answer, "answer")
     request = open_request(case)
     if request is None or case.status is not CaseState.AWAITING_EXPORTER:
@@ -276,6 +277,16 @@ def require_caseworker(actor: Actor, case: Case, *, senior: bool = False) -> Acc
     if senior:
         return access.require_officer(actor, senior=True)
     return access.require(actor, *_CASEWORKERS)
+
+
+def require_applicant(actor: Actor, case: Case) -> AccessActor:
+    """A member of the exporter that made the application (404 for anyone else)."""
+    if not isinstance(actor, AbstractBaseUser):
+        raise Forbidden("this needs a signed-in exporter")
+    who = access.require_exporter(actor)
+    if who.organisation.pk != case.application.organisation_id:
+        raise NotFound(f"no application {case.application_id} that you may see")
+    return who
 
 
 def require_authority(user: AbstractBaseUser | AnonymousUser) -> AbstractBaseUser:
@@ -761,6 +772,7 @@ def latest_decision(case: Case) -> Decision | None:
 def reopen_on_appeal(case: Case, *, reason: str, actor: Actor) -> Case:
     """The exporter appeals a refusal within the period: the application is appealed and the
     case is back under review (its clock runs again)."""
+    require_applicant(actor, case)
     decision = latest_decision(case)
     if decision is None or decision.outcome != Outcome.REFUSE:
         raise Conflict("only a refusal can be appealed", details={"case": case.pk})
