@@ -64,7 +64,12 @@ CASE = StateMachine(
     "case",
     S.OPEN,
     [
-        Transition(T.ASSIGN, frozenset({S.OPEN, S.UNDER_REVIEW}), S.UNDER_REVIEW, _OFFICER),
+        Transition(
+            T.ASSIGN,
+            frozenset({S.OPEN, S.UNDER_REVIEW}),
+            S.UNDER_REVIEW,
+            _OFFICER | {"authority-administrator"},
+        ),
         Transition(
             T.REQUEST_INFORMATION,
             frozenset({S.UNDER_REVIEW}),
