@@ -7,8 +7,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.security import django_auth
 
+from licentia.accounts.api_auth import token_or_session
 from licentia.accounts.services import organisation_of
 from licentia.controllists import services as controls
 from licentia.controllists.api import ClassificationOut, classification_out
@@ -16,7 +16,7 @@ from licentia.controls.model import Regime
 from licentia.products import services
 from licentia.products.models import Product, ProductClassification
 
-router = Router(auth=django_auth)
+router = Router(auth=token_or_session)
 
 
 class ProductIn(Schema):

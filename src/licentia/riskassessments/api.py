@@ -8,12 +8,12 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
+from licentia.accounts.api_auth import token_or_session
 from licentia.risk.document import document
 from licentia.riskassessments import services
 
-router = Router(auth=django_auth)
+router = Router(auth=token_or_session)
 
 
 class HitIn(Schema):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.security import django_auth
 
+from licentia.accounts.api_auth import token_or_session
 from licentia.screening import Hit
 from licentia.screenings import services
 
-router = Router(auth=django_auth)
+router = Router(auth=token_or_session)
 
 
 class PartyIn(Schema):
