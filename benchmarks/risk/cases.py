@@ -79,3 +79,35 @@ BENIGN: tuple[Case, ...] = (
     Case("b-uy-academic", "Facial recognition research, Uruguayan university", "UY", 2022, "academic", categories=("facial-recognition",), expected="low"),
 )
 # fmt: on
+
+# Revision 2 (licentia-default-2): fresh sets chosen, with their sources, BEFORE the revised
+# model was run and without looking at their indicator values. Reported separately; never tuned.
+# fmt: off
+FRESH_DOCUMENTED: tuple[Case, ...] = (
+    Case("f-nso-tg", "NSO Pegasus, Togo (Catholic bishop, opposition politicians)", "TG", 2019, None, items=("4D004",), source="Amnesty International & Citizen Lab, 'Togo: Catholic bishop and opposition politicians targeted with spyware' (Aug 2020)"),
+    Case("f-nso-in", "NSO Pegasus, India (Bhima Koregaon activists, lawyers)", "IN", 2019, None, items=("4D004",), source="Citizen Lab / WhatsApp disclosure (Oct 2019); Amnesty & Forbidden Stories, Pegasus Project (Jul 2021)"),
+    Case("f-nso-rw", "NSO Pegasus, Rwanda (dissidents in exile, their families)", "RW", 2019, None, items=("4D004",), source="Citizen Lab / WhatsApp disclosure (Oct 2019); Amnesty Security Lab, Pegasus Project (Jul 2021)"),
+    Case("f-nso-ma", "NSO Pegasus, Morocco (human-rights defenders, journalist Omar Radi)", "MA", 2019, None, items=("4D004",), source="Amnesty International, 'Morocco: Human Rights Defenders Targeted with NSO Group's Spyware' (Oct 2019); Amnesty (Jun 2020)"),
+    Case("f-nso-sv", "NSO Pegasus, El Salvador (El Faro and other journalists)", "SV", 2021, None, items=("4D004",), source="Citizen Lab & Access Now, 'Project Torogoz' (Jan 2022)"),
+    Case("f-nso-th", "NSO Pegasus, Thailand (pro-democracy protesters and activists)", "TH", 2021, None, items=("4D004",), source="iLaw, DigitalReach & Citizen Lab, 'GeckoSpy' (Jul 2022)"),
+    Case("f-nso-jo", "NSO Pegasus, Jordan (human-rights defenders, journalists)", "JO", 2021, None, items=("4D004",), source="Front Line Defenders & Citizen Lab (Apr 2022)"),
+    Case("f-nso-pl", "NSO Pegasus, Poland, Central Anticorruption Bureau (opposition senator, lawyer, prosecutor)", "PL", 2017, "police", items=("4D004",), source="Citizen Lab (Dec 2021); Polish Supreme Audit Office and Senate committee (2022) on the 2017 purchase"),
+    Case("f-cytrox-eg", "Cytrox/Intellexa Predator, Egypt (exiled politician Ayman Nour)", "EG", 2021, None, items=("4D004",), source="Citizen Lab, 'Pegasus vs. Predator' (Dec 2021)"),
+    Case("f-hackingteam-az", "Hacking Team RCS, Azerbaijan, Ministry of National Security", "AZ", 2014, "intelligence", items=("4D004",), source="Citizen Lab, 'Mapping Hacking Team's Untraceable Spyware' (Feb 2014); Hacking Team client list leaked Jul 2015"),
+    Case("f-cellebrite-mm", "Cellebrite UFED forensics, Myanmar Police Force (phones of Reuters journalists)", "MM", 2018, "police", items=("5A004.b",), source="Haaretz (2019) on the trial of Wa Lone and Kyaw Soe Oo; Justice for Myanmar (2021)"),
+)
+
+FRESH_BENIGN: tuple[Case, ...] = (
+    Case("fb-de-operator", "Lawful-interception equipment, German operator", "DE", 2022, "telecom-operator", categories=("interception",), expected="low"),
+    Case("fb-fr-operator", "IP monitoring for lawful interception, French operator", "FR", 2022, "telecom-operator", items=("5A001.j",), expected="low"),
+    Case("fb-ee-operator", "Lawful-interception equipment, Estonian operator", "EE", 2022, "telecom-operator", categories=("interception",), expected="low"),
+    Case("fb-es-operator", "Lawful-interception equipment, Spanish operator", "ES", 2022, "telecom-operator", categories=("interception",), expected="low"),
+    Case("fb-lt-operator", "IP monitoring for lawful interception, Lithuanian operator", "LT", 2022, "telecom-operator", items=("5A001.j",), expected="low"),
+    Case("fb-kr-operator", "Lawful-interception equipment, South Korean operator", "KR", 2022, "telecom-operator", categories=("interception",), expected="low"),
+    Case("fb-ie-operator", "Data-retention system, Irish operator", "IE", 2022, "telecom-operator", categories=("data-retention",), expected="low"),
+    Case("fb-pt-police", "Forensics tools, Portuguese judicial police", "PT", 2022, "police", items=("5A004.b",), expected="low"),
+    Case("fb-cz-police", "Forensics tools, Czech police", "CZ", 2022, "police", items=("5A004.b",), expected="low"),
+    Case("fb-tw-police", "Forensics tools, Taiwanese police", "TW", 2022, "police", items=("5A004.b",), expected="low"),
+    Case("fb-fi-police", "Law-enforcement monitoring centre, Finnish police", "FI", 2022, "police", items=("5D001.e",), expected="low"),
+)
+# fmt: on
