@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "licentia.cases",
     "licentia.licences",
     "licentia.notifications",
+    "licentia.portal",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +196,8 @@ LICENTIA_UPLOAD_MAX_BYTES = int(os.environ.get("LICENTIA_UPLOAD_MAX_BYTES", 10 *
 # National control measures (Art 9 of Regulation (EU) 2021/821) for licence determination:
 # a JSON file an operator keeps (docs/determination.md); empty for none.
 LICENTIA_NATIONAL_MEASURES = os.environ.get("LICENTIA_NATIONAL_MEASURES", "")
+# Public portal (docs/portal.md): how long a page stays cached within one data version.
+LICENTIA_PORTAL_CACHE_SECONDS = int(os.environ.get("LICENTIA_PORTAL_CACHE_SECONDS", "3600"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG

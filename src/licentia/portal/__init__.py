@@ -1,0 +1,1 @@
+"""Public portal: published export-control statistics, charts, open data and the Atom feed."""
