@@ -15,6 +15,7 @@ from rich.tree import Tree
 from licentia.audit.cli import audit_app
 from licentia.controls.model import Regime
 from licentia.determinations.cli import check
+from licentia.exchange.cli import exchange_app
 from licentia.indicators.cli import indicators_app
 from licentia.licences.cli import licences_app, records_app
 from licentia.partylists.cli import lists_app
@@ -34,6 +35,7 @@ app.add_typer(indicators_app, name="indicators")
 app.add_typer(audit_app, name="audit")
 app.add_typer(licences_app, name="licences")
 app.add_typer(records_app, name="records")
+app.add_typer(exchange_app, name="exchange")
 app.command(name="screen")(screen_command)
 app.command(name="check")(check)
 app.command(name="risk")(risk_command)

@@ -46,6 +46,7 @@ api.add_router("/cases/", "licentia.cases.api.router", tags=["Cases (authority)"
 api.add_router("/applications/", "licentia.applications.api.router", tags=["Applications"])
 api.add_router("/parties/", "licentia.applications.api.parties_router", tags=["Parties"])
 api.add_router("/registrations/", "licentia.applications.api.registrations_router", tags=["UGEA"])
+api.add_router("/exchange/", "licentia.exchange.api.router", tags=["Exchange between deployments"])
 
 
 # Errors the framework raises, in the same shape as ours.

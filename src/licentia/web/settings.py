@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "licentia.cases",
     "licentia.licences",
     "licentia.notifications",
+    "licentia.exchange",
     "licentia.portal",
 ]
 

@@ -1,0 +1,80 @@
+"""Who applies a received message: a registry of handlers by kind, then the coordination app.
+
+A handler is called as `handler(kind, payload, sender=sender)` inside the transaction that marks
+the message applied; if it raises, nothing it wrote stays and the message is retried later. A
+handler must be idempotent on its own data too (the inbox already applies a message id once).
+
+    from licentia.exchange.handlers import register
+
+    @register("test.note")
+    def note(kind, payload, *, sender): ...
+
+Kinds with no registered handler go to `licentia.coordination.services.apply_incoming` when that
+app is installed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from licentia.exchange import conf
+from licentia.exchange.envelope import Sender
+
+
+class Handler(Protocol):
+    def __call__(self, kind: str, payload: Mapping[str, Any], *, sender: Sender) -> object: ...
+
+
+class NoHandler(LookupError):
+    pass
+
+
+_registry: dict[str, Handler] = {}
+
+
+def register(kind: str, handler: Handler | None = None) -> Callable[[Handler], Handler]:
+    """Register `handler` for `kind` (also usable as a decorator)."""
+
+    def add(function: Handler) -> Handler:
+        _registry[kind] = function
+        return function
+
+    if handler is not None:
+        add(handler)
+    return add
+
+
+def unregister(kind: str) -> None:
+    _registry.pop(kind, None)
+
+
+def registered() -> dict[str, Handler]:
+    return dict(_registry)
+
+
+def resolve(kind: str) -> Handler:
+    if kind in _registry:
+        return _registry[kind]
+    coordination = _coordination()
+    if coordination is not None:
+        return coordination
+    raise NoHandler(f"no handler for message kind {kind!r} on this deployment")
+
+
+def _coordination() -> Handler | None:
+    try:
+        services = importlib.import_module("licentia.coordination.services")
+    except ModuleNotFoundError as exc:
+        if exc.name and "licentia.coordination" in exc.name:
+            return None
+        raise
+    apply_incoming: Handler | None = getattr(services, "apply_incoming", None)
+    return apply_incoming
+
+
+def load_configured_modules() -> None:
+    """Import the modules named in LICENTIA_EXCHANGE_HANDLERS (they call `register`)."""
+    for name in conf.handler_modules():
+        importlib.import_module(name)
