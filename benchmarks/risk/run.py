@@ -15,8 +15,10 @@ baselines rate the same cases:
 - Political Terror Scale, the worst of the three codings of the year (1-2 low, 3 medium,
   4-5 high).
 
-The weights and bands are the defaults of `licentia.risk.config`; they were not tuned on these
-cases. Misses are printed, not hidden.
+Every case runs twice: "before" is the model of revision 1 (`licentia-default-1`: general
+reading only, no intrusiveness uplift), reproduced by configuration; "after" is the default of
+`licentia.risk.config`. Neither was tuned on these cases; the fresh sets (`FRESH_DOCUMENTED`,
+`FRESH_BENIGN`) were chosen before revision 2 was first run. Misses are printed, not hidden.
 """
 
 from __future__ import annotations
@@ -31,10 +33,23 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cases import BENIGN, DOCUMENTED, Case  # noqa: E402
+from cases import BENIGN, DOCUMENTED, FRESH_BENIGN, FRESH_DOCUMENTED, Case  # noqa: E402
 
 from licentia.risk.assess import Assessment, FactorKind, assess, request_from  # noqa: E402
-from licentia.risk.config import Rating  # noqa: E402
+from licentia.risk.config import DEFAULT_CONFIG, Rating, RiskConfig  # noqa: E402
+
+# Revision 1 of the model, as configuration: the general reading for every item (no
+# surveillance weights) and no intrusiveness uplift.
+REVISION_1 = RiskConfig.from_dict(
+    {
+        "version": "licentia-default-1",
+        "intrusion_uplift": 0.0,
+        "groups": [
+            {k: v for k, v in group.items() if k != "surveillance_weight"}
+            for group in DEFAULT_CONFIG.to_dict()["groups"]
+        ],
+    }
+)
 from licentia.risk.store import MemoryStore  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "human-rights"
@@ -116,7 +131,7 @@ def top_factors(result: Assessment) -> str:
     return " ".join(f"{SHORT[f.kind]} {f.contribution:.2f}" for f in ranked[:3] if f.contribution)
 
 
-def run_case(store: MemoryStore, case: Case) -> Assessment:
+def run_case(store: MemoryStore, case: Case, config: RiskConfig = DEFAULT_CONFIG) -> Assessment:
     request = request_from(
         {
             "destination": case.destination,
@@ -126,20 +141,23 @@ def run_case(store: MemoryStore, case: Case) -> Assessment:
             "categories": list(case.categories),
         }
     )
-    return assess(request, store)
+    return assess(request, store, config)
 
 
 def report(store: MemoryStore, cases: Sequence[Case], verbose: bool) -> None:
     header = (
-        f"{'case':18} {'dest':4} {'year':4} {'technology':24} {'end user':16} {'rating':17} "
-        f"{'score':>5} {'ok':3} {'indicators':10} {'top factors':32} {'FH':6} {'PTS':6}"
+        f"{'case':18} {'dest':4} {'year':4} {'technology':20} {'end user':16} "
+        f"{'before':17} {'after':17} {'ok':3} {'ind':3} {'top factors after':28} "
+        f"{'FH':6} {'PTS':6}"
     )
     print(header)
     print("-" * len(header))
-    model_ok = fh_ok = pts_ok = fh_n = pts_n = agree_fh = 0
+    before_ok = model_ok = fh_ok = pts_ok = fh_n = pts_n = agree_fh = 0
     misses: list[str] = []
     for case in cases:
+        before = run_case(store, case, REVISION_1)
         result = run_case(store, case)
+        before_ok += passes(case, before.rating)
         ok = passes(case, result.rating)
         model_ok += ok
         if not ok:
@@ -160,21 +178,24 @@ def report(store: MemoryStore, cases: Sequence[Case], verbose: bool) -> None:
         used = [
             e for e in result.factor(FactorKind.DESTINATION).indicators if e.status.value == "used"
         ]
-        years = f"{len(used)} ({result.data_years[1]})" if result.data_years else "0"
+        was = f"{before.rating_label} {before.score:.2f}"
+        now = f"{result.rating_label} {result.score:.2f}"
         print(
-            f"{case.id:18} {case.destination:4} {case.year:4} {technology[:24]:24} "
-            f"{(case.end_user_type or 'not declared'):16} {result.rating_label:17} "
-            f"{result.score:5.2f} {'yes' if ok else 'NO':3} {years:10} "
-            f"{top_factors(result):32} {fh or '-':6} {pts or '-':6}"
+            f"{case.id:18} {case.destination:4} {case.year:4} {technology[:20]:20} "
+            f"{(case.end_user_type or 'not declared'):16} {was:17} {now:17} "
+            f"{'yes' if ok else 'NO':3} {len(used):3} {top_factors(result):28} "
+            f"{fh or '-':6} {pts or '-':6}"
         )
         if verbose:
             print("\n".join("    " + p for p in result.reasoning) + "\n")
     total = len(cases)
     print(
-        f"\nmodel: {model_ok}/{total} ({model_ok / total:.0%})   "
-        f"FH-status baseline: {fh_ok}/{fh_n} ({fh_ok / max(fh_n, 1):.0%}, {total - fh_n} without data)   "
-        f"PTS baseline: {pts_ok}/{pts_n} ({pts_ok / max(pts_n, 1):.0%}, {total - pts_n} without data)   "
-        f"model and FH agree on pass/miss: {agree_fh}/{fh_n}"
+        f"\nbefore (licentia-default-1): {before_ok}/{total} ({before_ok / total:.0%})   "
+        f"after ({DEFAULT_CONFIG.version}): {model_ok}/{total} ({model_ok / total:.0%})   "
+        f"FH-status baseline: {fh_ok}/{fh_n} ({fh_ok / max(fh_n, 1):.0%}, "
+        f"{total - fh_n} without data)   "
+        f"PTS baseline: {pts_ok}/{pts_n} ({pts_ok / max(pts_n, 1):.0%}, "
+        f"{total - pts_n} without data)   model and FH agree on pass/miss: {agree_fh}/{fh_n}"
     )
     for miss in misses:
         print(f"  MISS {miss}")
@@ -188,12 +209,22 @@ def main() -> None:
     store = load(args.data)
     if store is None:
         return
-    print("\nDocumented cases (expected: high or very high)\n")
-    report(store, DOCUMENTED, args.verbose)
-    print("\nBenign controls (expected: low)\n")
-    report(store, BENIGN, args.verbose)
-    print("\nAll cases\n")
+    sets = (
+        ("Documented cases (expected: high or very high)", DOCUMENTED),
+        ("Benign controls (expected: low)", BENIGN),
+        (
+            "FRESH documented cases, chosen before revision 2 ran (expected: high or very high)",
+            FRESH_DOCUMENTED,
+        ),
+        ("FRESH benign controls, chosen before revision 2 ran (expected: low)", FRESH_BENIGN),
+    )
+    for title, cases in sets:
+        print(f"\n{title}\n")
+        report(store, cases, args.verbose)
+    print("\nAll original cases\n")
     report(store, DOCUMENTED + BENIGN, False)
+    print("\nAll fresh cases\n")
+    report(store, FRESH_DOCUMENTED + FRESH_BENIGN, False)
 
 
 if __name__ == "__main__":

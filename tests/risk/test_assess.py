@@ -93,9 +93,14 @@ def test_free_destination_rates_low() -> None:
     result = run(destination="NO", end_user_type="telecom-operator")
     assert result.rating is Rating.LOW
     # Groups: physical integrity (PTS 1, 1) 0; liberties (FH 1, WGI 1.7) mean of 0 and 0.16;
-    # expression (RSF 92) 0.08; weighted 0.4 / 0.4 / 0.2.
-    expected = 0.4 * 0 + 0.4 * (0 + 0.16) / 2 + 0.2 * 0.08
-    assert result.factor(FactorKind.DESTINATION).score == pytest.approx(expected)
+    # expression (RSF 92) 0.08. 5A001.j is a cyber-surveillance item: the worse of the general
+    # reading (0.4 / 0.4 / 0.2) and the surveillance reading (0.2 / 0.4 / 0.4) counts.
+    general = 0.4 * 0 + 0.4 * (0 + 0.16) / 2 + 0.2 * 0.08
+    watched = 0.2 * 0 + 0.4 * (0 + 0.16) / 2 + 0.4 * 0.08
+    assert watched > general
+    assert result.factor(FactorKind.DESTINATION).score == pytest.approx(watched)
+    not_surveillance = run(destination="NO", end_user_type="telecom-operator", items=["3A001"])
+    assert not_surveillance.factor(FactorKind.DESTINATION).score == pytest.approx(general)
 
 
 @pytest.mark.parametrize(

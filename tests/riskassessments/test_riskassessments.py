@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from licentia.accounts.models import Membership, Organisation, OrganisationKind
 from licentia.cli import app
 from licentia.errors import InvalidInput
+from licentia.risk.config import DEFAULT_CONFIG
 from licentia.risk.model import Edition, Indicator, Observation
 from licentia.risk.store import MemoryStore
 from licentia.riskassessments import services
@@ -104,7 +105,7 @@ def test_api_returns_rating_factors_evidence_flags_reasoning_and_config(
     assert body["flags"][0]["id"] == "covert-capabilities"
     assert "Recommendation (EU) 2024/2659" in body["flags"][0]["citation"]
     assert any("criterion 2" in p for p in body["reasoning"])
-    assert body["config_version"] == "licentia-default-1"
+    assert body["config_version"] == DEFAULT_CONFIG.version
 
 
 def test_api_without_indicators_says_insufficient_data(client: Client) -> None:
@@ -169,7 +170,7 @@ def test_an_authority_changes_its_configuration_and_the_change_is_logged(
 ) -> None:
     authority, user = officer()
     c = signed_in(user)  # an officer passes the second factor (docs/accounts.md)
-    assert c.get("/api/v1/risk-assessments/config").json()["version"] == "licentia-default-1"
+    assert c.get("/api/v1/risk-assessments/config").json()["version"] == DEFAULT_CONFIG.version
     response = c.put(
         "/api/v1/risk-assessments/config",
         {

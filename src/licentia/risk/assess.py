@@ -6,14 +6,20 @@ the items might be used for internal repression or in serious violations of inte
 humanitarian law. The model weighs, on one 0 (no risk) .. 1 (worst) scale:
 
 - the destination's record (several country-year indicators, grouped; the latest year up to the
-  assessment date, never older than `max_age_years`) and its trend over recent years;
+  assessment date, never older than `max_age_years`) and its trend over recent years; for a
+  cyber-surveillance item the worse of the general reading and the surveillance reading, which
+  weighs the liberties and press/digital freedom the item threatens directly (Recommendation
+  (EU) 2024/2659, section 1.3) above physical integrity;
 - the technology's intrusiveness (listed cyber-surveillance entries of Recommendation (EU)
   2024/2659, or a non-listed category) and the end user's position to repress;
 - red flags of Recommendations (EU) 2024/2659 and 2019/1318, and the end user's screening hits
   and prior denials.
 
-    base  = D' * (a + (1 - a) * exposure)        exposure = weighted mean of T and U
-    score = 1 - (1 - base) * (1 - F) * (1 - S)
+    base  = 1 - (1 - D' * s) * (1 - D' * v)      s = a + (1 - a) * exposure
+    score = 1 - (1 - base) * (1 - F) * (1 - S)    exposure = weighted mean of T and U
+
+with v the intrusiveness uplift (`RiskConfig.intrusion_uplift`): intrusive technology raises the
+score above the record instead of only scaling it down.
 
 Each factor's contribution is its share of that score; the contributions add up to it. When the
 destination's record is missing or too old the assessment says "insufficient data" and never
@@ -369,11 +375,13 @@ def assess(
             f"date: {request.date.isoformat()} is in the future; assess as of today or earlier",
             details={"field": "date"},
         )
-    technology = _technology(request, config)
+    technology, surveillance = _technology(request, config)
     end_user = _end_user(request, config)
     evidence, not_loaded = _indicator_evidence(store, destination, request.date, config)
-    destination_factor, record = _destination_factor(evidence, destination, request.date, config)
-    trend_factor, deterioration = _trend_factor(evidence, config)
+    destination_factor, record, weights = _destination_factor(
+        evidence, destination, request.date, config, surveillance=surveillance
+    )
+    trend_factor, deterioration = _trend_factor(evidence, config, weights)
     raised = _raised_flags(request, config)
     flags_factor = _flags_factor(raised)
     identity_factor = _identity_factor(request, config)
@@ -401,12 +409,21 @@ def assess(
         share = config.destination_share
         scale = share + (1 - share) * exposure
         raised_record = min(1.0, record + config.trend_weight * deterioration)
-        base = raised_record * scale
+        direct = raised_record * scale
+        rate = uplift_rate(tech_score, config)
+        # The second route: the record again, at the rate the technology's intrusiveness gives,
+        # combined with the first as independent chances (so base never exceeds 1).
+        uplift = (1 - direct) * raised_record * rate
+        base = direct + uplift
         rest = record * (1 - share) / total_weight
+        if uplift > 0:
+            technology = _with_uplift(technology, rate, uplift)
         factors = {
             FactorKind.DESTINATION: _with(destination_factor, record * share),
             FactorKind.TREND: _with(trend_factor, (raised_record - record) * scale),
-            FactorKind.TECHNOLOGY: _with(technology, rest * config.technology_weight * tech_score),
+            FactorKind.TECHNOLOGY: _with(
+                technology, rest * config.technology_weight * tech_score + uplift
+            ),
             FactorKind.END_USER: _with(end_user, rest * config.end_user_weight * user_score),
         }
     factors[FactorKind.RED_FLAGS] = _with(flags_factor, (1 - base) * flags_score)
@@ -437,6 +454,29 @@ def assess(
 
 def _with(factor: Factor, contribution: float) -> Factor:
     return replace(factor, contribution=contribution)
+
+
+def uplift_rate(intrusiveness: float, config: RiskConfig) -> float:
+    """The rate v at which intrusive technology counts the record a second time: 0 up to
+    `uplift_from`, rising linearly to `intrusion_uplift` at intrusiveness 1."""
+    above = max(0.0, intrusiveness - config.uplift_from) / (1 - config.uplift_from)
+    return config.intrusion_uplift * above
+
+
+def _with_uplift(technology: Factor, rate: float, uplift: float) -> Factor:
+    return replace(
+        technology,
+        summary=f"{technology.summary}; raises the score above the record by {uplift:.2f}",
+        evidence=(
+            *technology.evidence,
+            Evidence(
+                "intrusiveness uplift",
+                f"covert remote surveillance counts the destination's record a second time at "
+                f"rate {rate:.2f}: +{uplift:.2f} to the score",
+                "Recommendation (EU) 2024/2659, sections 1.3 and 3.2",
+            ),
+        ),
+    )
 
 
 def _destination(code: str) -> Country:
@@ -530,12 +570,20 @@ def _trend(
     )
 
 
-def _grouped(values: Iterable[tuple[str, float]], config: RiskConfig) -> float | None:
-    """Mean within each group, then the groups' weighted mean over the groups with values."""
+def _weights(config: RiskConfig, *, surveillance: bool) -> dict[str, float]:
+    return {g.key: g.weight_for(surveillance=surveillance) for g in config.groups}
+
+
+def _by_group(values: Iterable[tuple[str, float]]) -> dict[str, list[float]]:
     by_group: dict[str, list[float]] = {}
     for group, value in values:
         by_group.setdefault(group, []).append(value)
-    weights = {g.key: g.weight for g in config.groups}
+    return by_group
+
+
+def _grouped(values: Iterable[tuple[str, float]], weights: Mapping[str, float]) -> float | None:
+    """Mean within each group, then the groups' weighted mean over the groups with values."""
+    by_group = _by_group(values)
     total = sum(weights[g] for g in by_group)
     if not by_group or total <= 0:
         return None
@@ -553,10 +601,32 @@ def _describe_record(value: float) -> str:
 
 
 def _destination_factor(
-    evidence: list[IndicatorEvidence], destination: Country, date: dt.date, config: RiskConfig
-) -> tuple[Factor, float | None]:
+    evidence: list[IndicatorEvidence],
+    destination: Country,
+    date: dt.date,
+    config: RiskConfig,
+    *,
+    surveillance: bool,
+) -> tuple[Factor, float | None, dict[str, float]]:
+    """The record: the general reading, or for a cyber-surveillance item the worse of the
+    general and the surveillance reading (the deterioration included, so that worse evidence
+    never lowers the result); with the group weights of the reading that counts."""
     used = [e for e in evidence if e.status is EvidenceStatus.USED and e.risk is not None]
-    record = _grouped(((e.group, e.risk) for e in used if e.risk is not None), config)
+    values = [(e.group, e.risk) for e in used if e.risk is not None]
+    trends = [(e.group, e.trend.change) for e in evidence if e.trend is not None]
+    weights = _weights(config, surveillance=False)
+    record = _grouped(values, weights)
+    general = record
+
+    def raised(value: float, reading: Mapping[str, float]) -> float:
+        change = _grouped(trends, reading) or 0.0
+        return min(1.0, value + config.trend_weight * max(change, 0.0))
+
+    if surveillance and record is not None:
+        surveillance_weights = _weights(config, surveillance=True)
+        watched = _grouped(values, surveillance_weights)
+        if watched is not None and raised(watched, surveillance_weights) > raised(record, weights):
+            record, weights = watched, surveillance_weights
     if record is None or len(used) < config.min_indicators:
         reasons = [
             f"{len(used)} current indicator(s) for {destination} as of {date.isoformat()}; "
@@ -575,9 +645,46 @@ def _destination_factor(
                 indicators=tuple(evidence),
             ),
             None,
+            weights,
         )
+    assert general is not None  # record is not None, so neither is the general reading
     years = sorted({e.year for e in used if e.year is not None})
     span = f"{years[0]}" if years[0] == years[-1] else f"{years[0]}-{years[-1]}"
+    by_group = _by_group(values)
+    group_evidence = [
+        Evidence(
+            group.title,
+            f"mean risk {sum(by_group[group.key]) / len(by_group[group.key]):.2f} of "
+            f"{len(by_group[group.key])} indicator(s); weight {group.weight:.2f} in the general "
+            f"reading, {group.weight_for(surveillance=True):.2f} in the reading for "
+            "cyber-surveillance items",
+        )
+        for group in config.groups
+        if group.key in by_group
+    ]
+    if not surveillance:
+        reading = f"general reading {general:.2f} (not a cyber-surveillance item)"
+    elif weights != _weights(config, surveillance=False):
+        reading = (
+            f"surveillance reading {record:.2f} (general reading {general:.2f}), the worse of "
+            "the two with the deterioration: the liberties and press/digital freedom the item "
+            "threatens weigh more"
+        )
+    else:
+        reading = (
+            f"general reading {general:.2f}, not better than the surveillance reading: "
+            "physical integrity keeps its full weight"
+        )
+    group_evidence.append(
+        Evidence(
+            "reading",
+            reading,
+            "Recommendation (EU) 2024/2659, section 1.3 (privacy, expression, assembly and "
+            "association among the serious violations)"
+            if surveillance
+            else CRITERION_2,
+        )
+    )
     return (
         Factor(
             FactorKind.DESTINATION,
@@ -585,16 +692,21 @@ def _destination_factor(
             record,
             0.0,
             f"{_describe_record(record).capitalize()} record: {record:.2f} on the 0..1 scale from "
-            f"{len(used)} indicators ({span})",
+            f"{len(used)} indicators ({span}); {reading.split(':')[0]}",
+            evidence=tuple(group_evidence),
             indicators=tuple(evidence),
         ),
         record,
+        weights,
     )
 
 
-def _trend_factor(evidence: list[IndicatorEvidence], config: RiskConfig) -> tuple[Factor, float]:
+def _trend_factor(
+    evidence: list[IndicatorEvidence], config: RiskConfig, weights: Mapping[str, float]
+) -> tuple[Factor, float]:
+    """The change of the record, grouped with the weights of the reading that counts."""
     trends = [(e.group, e.trend.change) for e in evidence if e.trend is not None]
-    change = _grouped(trends, config)
+    change = _grouped(trends, weights)
     with_trend = tuple(e for e in evidence if e.trend is not None)
     if change is None:
         return (
@@ -632,7 +744,9 @@ def _trend_factor(evidence: list[IndicatorEvidence], config: RiskConfig) -> tupl
 # -- technology, end user, flags, identity -----------------------------------------------------
 
 
-def _technology(request: RiskRequest, config: RiskConfig) -> Factor:
+def _technology(request: RiskRequest, config: RiskConfig) -> tuple[Factor, bool]:
+    """The most intrusive of the items and categories, and whether any is a cyber-surveillance
+    item (a listed entry of the annex of Recommendation 2024/2659 or a non-listed category)."""
     if not request.items and not request.categories:
         raise InvalidInput(
             "items: give at least one control entry (items) or a non-listed cyber-surveillance "
@@ -685,13 +799,17 @@ def _technology(request: RiskRequest, config: RiskConfig) -> Factor:
         )
     score = max(scores)
     most = evidence[scores.index(score)].label
-    return Factor(
-        FactorKind.TECHNOLOGY,
-        FactorStatus.ASSESSED,
-        score,
-        0.0,
-        f"Intrusiveness {score:.2f} ({most})",
-        evidence=tuple(evidence),
+    surveillance = bool(request.categories) or any(r.cyber_surveillance for r in resolved)
+    return (
+        Factor(
+            FactorKind.TECHNOLOGY,
+            FactorStatus.ASSESSED,
+            score,
+            0.0,
+            f"Intrusiveness {score:.2f} ({most})",
+            evidence=tuple(evidence),
+        ),
+        surveillance,
     )
 
 
@@ -851,7 +969,9 @@ def _reasoning(request: RiskRequest, a: Assessment) -> tuple[str, ...]:
             f"Human-rights record of {country}. "
             + "; ".join(_value(e) for e in used)
             + f". On Licentia's common 0 (best) to 1 (worst) scale the record is "
-            f"{destination.score:.2f} ({_describe_record(destination.score)})."
+            f"{destination.score:.2f} ({_describe_record(destination.score)}): "
+            + next(e.detail for e in destination.evidence if e.label == "reading")
+            + "."
         )
     else:
         missing = "; ".join(f"{_value(e)}, too old" for e in old)
@@ -865,10 +985,16 @@ def _reasoning(request: RiskRequest, a: Assessment) -> tuple[str, ...]:
     trend = a.factor(FactorKind.TREND)
     if trend.status is FactorStatus.ASSESSED:
         paragraphs.append(f"Trend. {trend.summary}.")
+    uplift = next((e for e in technology.evidence if e.label == "intrusiveness uplift"), None)
     paragraphs.append(
         f"Technology and end user. The technology's intrusiveness is {technology.score:.2f} "
         f"and the end user's position to use it for repression {user.score:.2f} on the same "
         "scale."
+        + (
+            f" Its covert reach raises the score above the record ({uplift.detail})."
+            if uplift
+            else ""
+        )
     )
     if a.flags:
         paragraphs.append(

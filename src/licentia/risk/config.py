@@ -7,12 +7,16 @@ reads a partial override on top of the defaults and names the field of any bad v
 How the numbers combine is in `licentia.risk.assess`:
 
     exposure  = (technology_weight * T + end_user_weight * U) / (technology_weight + end_user_weight)
-    base      = D' * (destination_share + (1 - destination_share) * exposure)
+    s         = destination_share + (1 - destination_share) * exposure
+    v         = intrusion_uplift * max(0, T - uplift_from) / (1 - uplift_from)
+    base      = 1 - (1 - D' * s) * (1 - D' * v)
     score     = 1 - (1 - base) * (1 - F) * (1 - S)
 
 with D' the destination's record (raised by a deterioration), T the technology's
 intrusiveness, U the end user's position to repress, F the red flags and S the screening hits
-and prior denials, all on a 0 (no risk) .. 1 (worst) scale.
+and prior denials, all on a 0 (no risk) .. 1 (worst) scale. For a cyber-surveillance item the
+record D is the worse of two readings of the indicator groups: the general weights and the
+surveillance weights (`IndicatorGroup.surveillance_weight`).
 """
 
 from __future__ import annotations
@@ -67,12 +71,22 @@ class IndicatorGroup:
 
     Averaging within a group first keeps three Political Terror Scale codings (Amnesty, Human
     Rights Watch, US State Department) from outweighing one liberties index.
+
+    `weight` is the group's weight in the general reading of the record; `surveillance_weight`
+    its weight in the reading for cyber-surveillance items (None: the same as `weight`, which is
+    how a configuration stored before this setting existed is read).
     """
 
     key: str
     title: str
     weight: float
     indicators: tuple[str, ...]
+    surveillance_weight: float | None = None
+
+    def weight_for(self, *, surveillance: bool) -> float:
+        if surveillance and self.surveillance_weight is not None:
+            return self.surveillance_weight
+        return self.weight
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +116,16 @@ class Bands:
         return Rating.LOW
 
 
+# General reading (every export): physical integrity, what criterion 2 names as internal
+# repression, and the liberties 0.4 each; press and digital freedom 0.2.
+# Surveillance reading (cyber-surveillance items): Recommendation (EU) 2024/2659, section 1.3,
+# counts violations of the rights to privacy, freedom of expression, assembly and association
+# among the serious violations; these are what the items infringe directly (the documented
+# abuses are the surveillance of journalists, dissidents and activists), so the liberties and
+# press/digital groups weigh 0.4 each and physical integrity, which follows when the product
+# of the surveillance is used, 0.2: the roles of the most and least direct groups are swapped.
+# The worse of the two readings counts (`licentia.risk.assess`), so physical integrity never
+# weighs less than in the general reading when it is the worse evidence.
 DEFAULT_GROUPS: tuple[IndicatorGroup, ...] = (
     IndicatorGroup(
         "physical-integrity",
@@ -114,6 +138,7 @@ DEFAULT_GROUPS: tuple[IndicatorGroup, ...] = (
             "fariss.hrp",
             "vdem.v2x_clphy",
         ),
+        surveillance_weight=0.2,
     ),
     IndicatorGroup(
         "civil-political-liberties",
@@ -122,6 +147,7 @@ DEFAULT_GROUPS: tuple[IndicatorGroup, ...] = (
         # Freedom House's political-rights and civil-liberties ratings exist for every edition;
         # its 0..100 total (2013 on) is derived from the same questions, so it is not added.
         ("fh.pr", "fh.cl", "vdem.v2x_libdem", "vdem.v2x_civlib", "wgi.va"),
+        surveillance_weight=0.4,
     ),
     IndicatorGroup(
         "expression-and-digital",
@@ -135,6 +161,7 @@ DEFAULT_GROUPS: tuple[IndicatorGroup, ...] = (
             "vdem.v2smgovshut",
             "vdem.v2smarrest",
         ),
+        surveillance_weight=0.4,
     ),
 )
 
@@ -192,7 +219,7 @@ class RiskConfig:
     """Weights and bands. Every field is documented where it is used; defaults explained."""
 
     # Names the configuration in every assessment; an authority's changes bump it.
-    version: str = "licentia-default-1"
+    version: str = "licentia-default-2"
     groups: tuple[IndicatorGroup, ...] = DEFAULT_GROUPS
     # Indicator values older than this (years before the assessment date) are not used: the
     # publishers release yearly, so three years allows for late releases without relying on
@@ -215,6 +242,19 @@ class RiskConfig:
     # do and who will use it.
     technology_weight: float = 0.5
     end_user_weight: float = 0.5
+    # Intrusive technology raises the score above the record, not only scales it down: the
+    # record also counts through a second, independent route, base = 1 - (1 - D' s)(1 - D' v),
+    # with v = intrusion_uplift * max(0, T - uplift_from) / (1 - uplift_from). Covert remote
+    # surveillance is used against the persons a state wishes to watch whether or not it also
+    # tortures them. `uplift_from` 0.5 is forensics (the device in hand, the person already in
+    # custody): it and everything less intrusive get no uplift; facial recognition gets 0.6 of
+    # it, interception and IP network surveillance 0.8, intrusion and monitoring centres all.
+    # `intrusion_uplift` 0.75 is fixed by one anchor: for the most intrusive technology to a
+    # security service (T = U = 1) "high" (0.50) begins where Freedom House "Free" ends (mean
+    # rating 3.0, 1/3 on the scale): 1 - (1 - 1/3)(1 - k/3) = 0.5 gives k = 0.75. Set it to 0
+    # for the model of `licentia-default-1`, which never rated above the record.
+    intrusion_uplift: float = 0.75
+    uplift_from: float = 0.5
     technology: Mapping[TechnologyCategory, float] = DEFAULT_TECHNOLOGY
     # An item that is not a cyber-surveillance item can still serve repression, less directly.
     other_item: float = 0.2
@@ -265,8 +305,19 @@ class RiskConfig:
         """Raise `InvalidInput` naming the first setting that cannot work."""
         if not self.version.strip():
             _bad("version", "must not be empty")
-        if not self.groups or any(g.weight <= 0 or not g.indicators for g in self.groups):
-            _bad("groups", "need at least one group, each with a weight > 0 and indicators")
+        if not self.groups or any(
+            g.weight <= 0 or not g.indicators or g.weight_for(surveillance=True) <= 0
+            for g in self.groups
+        ):
+            _bad(
+                "groups",
+                "need at least one group, each with a weight > 0 (and a surveillance_weight > 0 "
+                "when given) and indicators",
+            )
+        if len({g.key for g in self.groups}) != len(self.groups):
+            _bad("groups", "group keys must be unique")
+        if self.uplift_from >= 1:
+            _bad("uplift_from", "must be below 1 (the uplift grows from it to intrusiveness 1)")
         if self.max_age_years < 0:
             _bad("max_age_years", "must be 0 or more")
         if self.min_indicators < 1:
@@ -339,23 +390,34 @@ def _mapping(name: str, value: Any, current: Mapping[Any, float], enum: type[Str
     return MappingProxyType(merged)
 
 
+_GROUP_KEYS = {"key", "title", "weight", "indicators"}
+
+
 def _groups(value: Any) -> tuple[IndicatorGroup, ...]:
+    """Groups from JSON; `surveillance_weight` is optional (configurations stored before it
+    existed have none: their surveillance reading is their general reading)."""
     if not isinstance(value, list):
-        _bad("groups", "must be a list of {key, title, weight, indicators}")
+        _bad("groups", "must be a list of {key, title, weight, indicators[, surveillance_weight]}")
     groups = []
     for index, item in enumerate(value):
         where = f"groups[{index}]"
-        if not isinstance(item, Mapping) or set(item) != {"key", "title", "weight", "indicators"}:
-            _bad(where, "needs exactly key, title, weight, indicators")
+        if not isinstance(item, Mapping) or not _GROUP_KEYS <= set(item) <= _GROUP_KEYS | {
+            "surveillance_weight"
+        }:
+            _bad(where, "needs key, title, weight, indicators, and optionally surveillance_weight")
         indicators = item["indicators"]
         if not isinstance(indicators, list) or not all(isinstance(i, str) for i in indicators):
             _bad(f"{where}.indicators", "must be a list of indicator keys")
+        surveillance = item.get("surveillance_weight")
         groups.append(
             IndicatorGroup(
                 key=str(item["key"]),
                 title=str(item["title"]),
                 weight=_unit(f"{where}.weight", item["weight"]),
                 indicators=tuple(indicators),
+                surveillance_weight=None
+                if surveillance is None
+                else _unit(f"{where}.surveillance_weight", surveillance),
             )
         )
     return tuple(groups)
