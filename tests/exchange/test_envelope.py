@@ -195,6 +195,7 @@ def test_the_format_version_is_checked_first(key: env.SigningKey) -> None:
         ({"message_id": "not-a-uuid"}, "message_id"),
         ({"message_id": "6F1C9B1E-0D57-4E8F-9A53-2B8F4C1D2E3F"}, "message_id"),
         ({"kind": "Denial"}, "kind"),
+        ({"kind": "denial--notice"}, "kind"),
         ({"sequence": 0}, "sequence"),
         ({"sequence": True}, "sequence"),
         ({"created_at": "2026-05-04T09:30:00"}, "created_at"),

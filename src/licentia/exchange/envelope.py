@@ -45,7 +45,7 @@ RESPONSE_CONTEXT = "licentia-exchange-response/1"
 PUBLIC_KEY_PREFIX = "ed25519:"
 MAX_SAFE_INTEGER = 2**53 - 1
 
-KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_-]+)+$")
+KIND_PATTERN = re.compile(r"^[a-z][a-z0-9]*([._-][a-z0-9]+)*$")
 DEPLOYMENT_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
 MEMBER_STATE_PATTERN = re.compile(r"^[A-Z]{2}$")
 FIELDS = (
@@ -423,7 +423,7 @@ def parse(data: object) -> Envelope:
     kind = _text(data, "kind")
     if not KIND_PATTERN.fullmatch(kind) or len(kind) > 80:
         raise MalformedEnvelope(
-            "kind must be dotted lower-case words, such as 'denial.notice'",
+            "kind must be lower-case words joined by '.', '-' or '_', such as 'denial-notice'",
             details={"field": "kind"},
         )
     sender = data["sender"]

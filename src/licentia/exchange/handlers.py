@@ -9,8 +9,8 @@ handler must be idempotent on its own data too (the inbox already applies a mess
     @register("test.note")
     def note(kind, payload, *, sender): ...
 
-Kinds with no registered handler go to `licentia.coordination.services.apply_incoming` when that
-app is installed.
+Kinds with no registered handler go to the coordination app's `apply_incoming` (in
+`licentia.coordination.incoming`, else `.services`) when that app is installed.
 """
 
 from __future__ import annotations
@@ -63,15 +63,26 @@ def resolve(kind: str) -> Handler:
     raise NoHandler(f"no handler for message kind {kind!r} on this deployment")
 
 
+COORDINATION_MODULES = ("licentia.coordination.incoming", "licentia.coordination.services")
+
+
 def _coordination() -> Handler | None:
-    try:
-        services = importlib.import_module("licentia.coordination.services")
-    except ModuleNotFoundError as exc:
-        if exc.name and "licentia.coordination" in exc.name:
-            return None
-        raise
-    apply_incoming: Handler | None = getattr(services, "apply_incoming", None)
-    return apply_incoming
+    """`apply_incoming` of the coordination app, where it is installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("licentia.coordination"):
+        return None
+    for name in COORDINATION_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith("licentia.coordination"):
+                continue
+            raise
+        apply_incoming: Handler | None = getattr(module, "apply_incoming", None)
+        if apply_incoming is not None:
+            return apply_incoming
+    return None
 
 
 def load_configured_modules() -> None:

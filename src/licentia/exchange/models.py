@@ -76,9 +76,10 @@ class DeliveredBy(models.TextChoices):
 
 
 class OutboxMessage(models.Model):
-    """A signed envelope for one peer, kept after delivery for replay and audit."""
+    """An envelope for one peer, kept after delivery for replay and audit. Stored unsigned and
+    signed when sent (Ed25519 is deterministic: the same key gives the same bytes each time)."""
 
-    message_id = models.UUIDField(unique=True)
+    message_id = models.UUIDField(help_text="The same for every peer the message goes to")
     peer = models.ForeignKey(Peer, on_delete=models.PROTECT, related_name="outbox")
     sequence = models.PositiveBigIntegerField()
     kind = models.CharField(max_length=80)
@@ -99,7 +100,8 @@ class OutboxMessage(models.Model):
     class Meta:
         ordering: ClassVar[list[str]] = ["peer", "sequence"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["peer", "sequence"], name="outbox_sequence_once")
+            models.UniqueConstraint(fields=["peer", "sequence"], name="outbox_sequence_once"),
+            models.UniqueConstraint(fields=["peer", "message_id"], name="outbox_message_once"),
         ]
         indexes: ClassVar[list[models.Index]] = [models.Index(fields=["peer", "state", "sequence"])]
 
@@ -160,3 +162,12 @@ class Rejection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} from {self.claimed_sender or '?'} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class BridgeCursor(models.Model):
+    """One row: the last coordination outbox entry (`OutgoingMessage.pk`) handed to `publish`."""
+
+    after = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"coordination outbox read up to #{self.after}"

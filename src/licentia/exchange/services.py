@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import uuid
@@ -53,6 +54,7 @@ from licentia.exchange.errors import (
 )
 from licentia.exchange.keys import load_signing_key
 from licentia.exchange.models import (
+    BridgeCursor,
     DeliveredBy,
     InboxMessage,
     InboxState,
@@ -195,6 +197,7 @@ def publish(
     *,
     sender_authority: Organisation | str,
     recipients: Iterable[Organisation | str] | None = None,
+    message_id: str | uuid.UUID | None = None,
 ) -> list[OutboxMessage]:
     """Queue `payload` for the other deployments, one envelope per recipient deployment.
 
@@ -202,6 +205,9 @@ def publish(
     authorities or Member State codes (None: every active peer, for all its Member States).
     Member States no peer speaks for are left out (they are reached by other means). Runs in the
     caller's transaction: if it rolls back, nothing is sent. Delivery starts after commit.
+
+    `message_id` (default: a new UUID) is the same in every peer's envelope; publishing the same
+    id again sends nothing more to a peer that already has it queued or delivered.
     """
     sender_state = _member_state(sender_authority, field_name="sender_authority")
     canonical_json(dict(payload))  # refuses floats and other values that do not travel
@@ -219,10 +225,13 @@ def publish(
         return []
     deployment = local_deployment()
     now = timezone.now()
+    shared_id = str(_uuid(str(message_id)) if message_id else uuid.uuid4())
     messages: list[OutboxMessage] = []
     with transaction.atomic():
         for route_peer, states in routes:
             peer = Peer.objects.select_for_update().get(pk=route_peer.pk)
+            if OutboxMessage.objects.filter(peer=peer, message_id=shared_id).exists():
+                continue
             peer.last_sent_sequence += 1
             peer.save(update_fields=["last_sent_sequence"])
             envelope = prepare(
@@ -232,6 +241,7 @@ def publish(
                 sequence=peer.last_sent_sequence,
                 payload=payload,
                 created_at=now,
+                message_id=shared_id,
             )
             message = OutboxMessage.objects.create(
                 message_id=uuid.UUID(envelope.message_id),
@@ -257,10 +267,42 @@ def publish(
                 },
             )
             messages.append(message)
-        if conf.push_on_commit():
+        if messages and conf.push_on_commit():
             peer_ids = sorted({m.peer_id for m in messages})
             transaction.on_commit(lambda: push_after_commit(peer_ids))
     return messages
+
+
+def collect_from_coordination() -> int:
+    """Publish the coordination outbox entries not yet handed over (`licentia.coordination.
+    outbox.pending`), in order; returns how many. Idempotent: a cursor remembers the last one."""
+    try:
+        outbox = importlib.import_module("licentia.coordination.outbox")
+    except ModuleNotFoundError:
+        return 0
+    count = 0
+    with transaction.atomic():
+        cursor, _ = BridgeCursor.objects.select_for_update().get_or_create(pk=1)
+        for entry in outbox.pending(after=cursor.after):
+            publish(
+                str(entry.kind),
+                entry.payload,
+                sender_authority=entry.sender,
+                recipients=list(entry.recipients) or None,
+                message_id=entry.message_id,
+            )
+            cursor.after = entry.pk
+            count += 1
+        cursor.save(update_fields=["after"])
+    return count
+
+
+def collect_and_push() -> None:
+    """After a coordination message is committed: hand it over and try to deliver it now."""
+    try:
+        collect_from_coordination()
+    except Exception:  # the cron sync hands it over later
+        logger.exception("exchange: handing over the coordination outbox failed")
 
 
 def push_after_commit(peer_ids: Iterable[int]) -> None:
@@ -773,6 +815,8 @@ def sync(
             raise NotFound(f"no active peer {', '.join(missing)}", details={"peers": missing})
     key = load_signing_key()
     reports: list[ChannelReport] = []
+    if do_push:
+        collect_from_coordination()
     for peer in query.order_by("deployment_id"):
         report = ChannelReport(peer.deployment_id)
         before = peer.applied_through
