@@ -22,6 +22,7 @@ from licentia.partylists.cli import lists_app
 from licentia.riskassessments.cli import risk_command
 from licentia.screenings.cli import screen_command
 from licentia.terminal import console, progress, run, setup_django
+from licentia.transparency.cli import report_command
 
 app = typer.Typer(
     help="Licentia: export control of dual-use and cyber-surveillance items.", no_args_is_help=True
@@ -39,6 +40,7 @@ app.add_typer(exchange_app, name="exchange")
 app.command(name="screen")(screen_command)
 app.command(name="check")(check)
 app.command(name="risk")(risk_command)
+app.command(name="report")(report_command)
 
 DEMO_PASSWORD = "licentia-demo"  # printed for the demo; never used outside it
 RegimeOption = Annotated[Regime, typer.Option(help="Which list")]

@@ -46,7 +46,7 @@ from licentia.reports.model import (
     Rules,
     Table,
 )
-from licentia.reports.tables import SPECS, TableSpec
+from licentia.reports.tables import SPECS, TableInfo, TableSpec
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -620,4 +620,26 @@ def filter_report(report: Report, filters: Mapping[str, str | None]) -> Report:
         provenance=report.provenance,
         filters=wanted,
         omitted=tuple(omitted),
+    )
+
+
+def count_table(info: TableInfo, counts: Mapping[tuple[str, ...], int], rules: Rules) -> Table:
+    """A table of counts without totals: a count below the minimum is withheld."""
+    rows = []
+    measure = info.measures[0]
+    for keys, n in sorted(counts.items()):
+        if n <= 0:
+            continue
+        cell = Cell(None, True, Reason.MIN_COUNT.value) if n < rules.min_count else Cell(n)
+        rows.append(Row(keys=dict(zip(info.dimensions, keys, strict=True)), cells={measure: cell}))
+    return Table(info, tuple(rows), ())
+
+
+def with_tables(report: Report, extra: Sequence[Table]) -> Report:
+    return Report(
+        year=report.year,
+        tables=(*report.tables, *extra),
+        provenance=report.provenance,
+        filters=report.filters,
+        omitted=report.omitted,
     )

@@ -174,15 +174,6 @@ COUNT_TABLES: tuple[TableInfo, ...] = (
         measures=("registered_users",),
     ),
     TableInfo(
-        id="s5-general-authorisation-use",
-        title="Exports reported under Union general export authorisations",
-        section="5. Licence types, registered users and use of general authorisations",
-        description="Export lines reported in usage reports during the year, per "
-        "authorisation and Member State.",
-        dimensions=("general_authorisation", "member_state"),
-        measures=("exports", "value_eur"),
-    ),
-    TableInfo(
         id="s6-refusal-criteria",
         title="Denials by criterion cited and issuing Member State",
         section="6. Denials",
@@ -271,5 +262,25 @@ DATA_DICTIONARY: tuple[Column, ...] = (
     Column("denials", "Denials", "integer", "Denials citing the criterion."),
     Column(
         "kind", "Kind", "string", "annulment, suspension, substantial-limitation or revocation."
+    ),
+)
+
+FULL_PUBLICATION = TableInfo(
+    id="published-in-full",
+    title="Decisions their authority published in full",
+    section="Decisions published in full",
+    description="Decisions an authority chose to publish in full, with the exporter's name; "
+    "all other decisions are published only in the aggregated tables.",
+    dimensions=(
+        "reference",
+        "exporter",
+        "member_state",
+        "destination",
+        "item_category",
+        "control_entry",
+        "licence_type",
+        "end_user_type",
+        "decision",
+        "decided_on",
     ),
 )

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "licentia.cases",
     "licentia.licences",
     "licentia.notifications",
+    "licentia.transparency",
     "licentia.exchange",
     "licentia.portal",
 ]
