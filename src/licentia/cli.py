@@ -14,6 +14,7 @@ from rich.tree import Tree
 
 from licentia.audit.cli import audit_app
 from licentia.controls.model import Regime
+from licentia.coordination.cli import coordination_app
 from licentia.determinations.cli import check
 from licentia.exchange.cli import exchange_app
 from licentia.indicators.cli import indicators_app
@@ -37,6 +38,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(licences_app, name="licences")
 app.add_typer(records_app, name="records")
 app.add_typer(exchange_app, name="exchange")
+app.add_typer(coordination_app, name="coordination")
 app.command(name="screen")(screen_command)
 app.command(name="check")(check)
 app.command(name="risk")(risk_command)

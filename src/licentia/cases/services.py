@@ -48,6 +48,7 @@ from licentia.cases.models import (
 )
 from licentia.cases.restrictive import record_restrictive_decision
 from licentia.cases.states import CASE, CaseState, CaseTransition
+from licentia.coordination import decisions as coordination
 from licentia.errors import Conflict, IllegalTransition, InvalidInput, NotFound, StaleObject
 from licentia.licences import services as licences
 from licentia.notifications.services import notify
@@ -119,7 +120,7 @@ def run_dossier(case: Case, *, trigger: str, actor: Actor) -> DossierVersion:
             screening=built.screening,
             risk=built.risk,
             classification=built.classification,
-            prior_denials=built.prior_denials,
+            prior_denials=coordination.prior_denials_section(case, built.prior_denials),
             related_cases=built.related_cases,
             sources=built.sources,
         )
@@ -701,6 +702,7 @@ def decide(case: Case, *, actor: Actor) -> Decision:
     application = case.application
     refusal_reason = _refusal_reason(recommendation) if outcome is Outcome.REFUSE else ""
     with transaction.atomic():
+        coordination.on_decision(case, outcome=outcome, actor=actor)
         apply_transition(
             case,
             CASE,

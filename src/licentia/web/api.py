@@ -47,6 +47,7 @@ api.add_router("/applications/", "licentia.applications.api.router", tags=["Appl
 api.add_router("/parties/", "licentia.applications.api.parties_router", tags=["Parties"])
 api.add_router("/registrations/", "licentia.applications.api.registrations_router", tags=["UGEA"])
 api.add_router("/exchange/", "licentia.exchange.api.router", tags=["Exchange between deployments"])
+api.add_router("/coordination/", "licentia.coordination.api.router", tags=["Coordination"])
 
 
 # Errors the framework raises, in the same shape as ours.

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "licentia.licences",
     "licentia.notifications",
     "licentia.transparency",
+    "licentia.coordination",
     "licentia.exchange",
     "licentia.portal",
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("cases/", include("licentia.cases.urls")),
     path("applications/", include("licentia.applications.urls")),
     path("notifications/", include("licentia.notifications.urls")),
+    path("coordination/", include("licentia.coordination.urls")),
     path("open/", include("licentia.portal.urls")),
     path("", include("licentia.licences.urls")),
 ]
