@@ -12,6 +12,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 
 from licentia.accounts.models import Organisation
 from licentia.applications.states import APPLICATION, ApplicationState
@@ -140,6 +141,13 @@ class ApplicationParty(models.Model):
     address = models.TextField(blank=True)
     country = models.CharField(max_length=2)
     intra_group = models.BooleanField(default=False)
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            # The dossier's related cases look up end users by name (case-insensitive) and
+            # country across every application.
+            models.Index(Upper("name"), "country", name="application_party_name"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.name}"

@@ -733,7 +733,7 @@ def _party_problems(
 
 def submit(*, application: Application, version: int, user: User) -> Application:
     """Validate, number and submit the draft, and open the authority's case; all or nothing."""
-    from licentia.cases.services import open_case
+    from licentia.cases.services import open_case, prepare_dossier
 
     with transaction.atomic():
         current = Application.objects.select_for_update().get(pk=application.pk)
@@ -747,6 +747,9 @@ def submit(*, application: Application, version: int, user: User) -> Application
                     "problems": [{"field": p.field, "message": p.message} for p in problems],
                 },
             )
+        # The automatic checks only read: run them before the reference counter and the audit
+        # chain are locked, which every other submission waits for until this one commits.
+        built = prepare_dossier(current)
         now = timezone.now()
         reference = next_reference(
             member_state=current.member_state, year=timezone.localdate(now).year
@@ -759,7 +762,7 @@ def submit(*, application: Application, version: int, user: User) -> Application
             payload={"reference": reference},
             changes={"reference": reference, "submitted_at": now},
         )
-        open_case(current, actor=user)
+        open_case(current, actor=user, built=built)
     for name in ("state", "version", "reference", "submitted_at"):
         setattr(application, name, getattr(current, name))
     return current

@@ -89,9 +89,23 @@ def competent_authority(member_state: str) -> Organisation:
     return authority
 
 
-def open_case(application: Application, *, actor: Actor) -> Case:
+def prepare_dossier(application: Application) -> checks.Dossier:
+    """The first dossier of an application about to be submitted, for `open_case(built=...)`.
+
+    The checks only read, so the submission builds them before it takes the locks every
+    submission queues for (the reference counter, the audit chain): concurrent submissions
+    then wait for each other only while they write, not while the checks run.
+    """
+    authority = competent_authority(application.member_state)
+    return checks.build(Case(application=application, authority=authority))
+
+
+def open_case(
+    application: Application, *, actor: Actor, built: checks.Dossier | None = None
+) -> Case:
     """Open the case of a submitted application at its competent authority and run the first
-    dossier. Called by the submission inside its transaction."""
+    dossier (or store `built`, from `prepare_dossier`). Called by the submission inside its
+    transaction."""
     authority = competent_authority(application.member_state)
     with transaction.atomic():
         case = Case.objects.create(application=application, authority=authority)
@@ -102,13 +116,16 @@ def open_case(application: Application, *, actor: Actor) -> Case:
             to_state=case.state,
             payload={"application": application.pk, "authority": authority.pk},
         )
-        run_dossier(case, trigger="submission", actor=actor)
+        run_dossier(case, trigger="submission", actor=actor, built=built)
     return case
 
 
-def run_dossier(case: Case, *, trigger: str, actor: Actor) -> DossierVersion:
+def run_dossier(
+    case: Case, *, trigger: str, actor: Actor, built: checks.Dossier | None = None
+) -> DossierVersion:
     """A new dossier version with every automatic check; earlier versions stay as they were."""
-    built = checks.build(case)
+    if built is None:
+        built = checks.build(case)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         last = locked.dossiers.order_by("-number").values_list("number", flat=True).first()
