@@ -1,6 +1,6 @@
 """Who applies a received message: a registry of handlers by kind, then the coordination app.
 
-A handler is called as `handler(kind, payload, sender=sender)` inside the transaction that marks
+A handler is called as `handler(kind, payload, sender=Sender(member_state, deployment))` inside the transaction that marks
 the message applied; if it raises, nothing it wrote stays and the message is retried later. A
 handler must be idempotent on its own data too (the inbox already applies a message id once).
 
@@ -54,19 +54,21 @@ def registered() -> dict[str, Handler]:
     return dict(_registry)
 
 
-def resolve(kind: str) -> Handler:
+def dispatch(kind: str, payload: Mapping[str, Any], *, sender: Sender) -> object:
+    """Apply one message: a registered handler gets the `Sender`; the coordination app's
+    `apply_incoming(kind, payload, sender=<Member State code>)` gets the code it expects."""
     if kind in _registry:
-        return _registry[kind]
+        return _registry[kind](kind, payload, sender=sender)
     coordination = _coordination()
     if coordination is not None:
-        return coordination
+        return coordination(kind, dict(payload), sender=sender.member_state)
     raise NoHandler(f"no handler for message kind {kind!r} on this deployment")
 
 
 COORDINATION_MODULES = ("licentia.coordination.incoming", "licentia.coordination.services")
 
 
-def _coordination() -> Handler | None:
+def _coordination() -> Callable[..., object] | None:
     """`apply_incoming` of the coordination app, where it is installed."""
     from django.apps import apps
 
@@ -79,7 +81,7 @@ def _coordination() -> Handler | None:
             if exc.name and exc.name.startswith("licentia.coordination"):
                 continue
             raise
-        apply_incoming: Handler | None = getattr(module, "apply_incoming", None)
+        apply_incoming: Callable[..., object] | None = getattr(module, "apply_incoming", None)
         if apply_incoming is not None:
             return apply_incoming
     return None

@@ -548,8 +548,7 @@ def _drain(peer: Peer) -> int:
         sender = envelope.sender
         try:
             with transaction.atomic():
-                handler = handlers.resolve(envelope.kind)
-                handler(envelope.kind, envelope.payload, sender=sender)
+                handlers.dispatch(envelope.kind, envelope.payload, sender=sender)
         except Exception as exc:
             logger.exception(
                 "exchange: message %s (%s #%s from %s) failed to apply",
