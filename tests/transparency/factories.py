@@ -16,7 +16,9 @@ from licentia.cases.models import Case, Decision
 _counter = itertools.count(1)
 
 
-def organisation(name: str, kind: str = OrganisationKind.EXPORTER, state: str = "DE") -> Organisation:
+def organisation(
+    name: str, kind: str = OrganisationKind.EXPORTER, state: str = "DE"
+) -> Organisation:
     return Organisation.objects.create(name=name, kind=kind, member_state=state)
 
 

@@ -298,9 +298,7 @@ def to_pdf(report: Report, tables: Sequence[Table] | None = None) -> bytes:
         )
         pdf.set_font("Helvetica", "", 8)
         headers = [*table.dimensions, *table.measures]
-        with pdf.table(
-            headings_style=None, text_align="LEFT", line_height=4.5, first_row_as_headings=True
-        ) as grid:
+        with pdf.table(text_align="LEFT", line_height=4.5) as grid:
             heading = grid.row()
             for h in headers:
                 heading.cell(h.replace("_", " "))

@@ -31,7 +31,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from licentia.errors import InvalidInput, NotFound
@@ -159,7 +159,6 @@ def sync_facts(*, rebuild: bool = False) -> int:
         for decision in pending:
             created += _facts_of(decision, delays, in_full)
         DecisionFact.objects.bulk_create(created, batch_size=2000)
-    cache.delete("transparency:synced")
     return len(created)
 
 
@@ -185,12 +184,9 @@ def _ensure_synced() -> None:
     from licentia.cases.models import Decision
 
     latest = Decision.objects.aggregate(m=Max("pk"))["m"] or 0
-    if cache.get("transparency:synced") == latest:
-        return
     done = DecisionFact.objects.aggregate(m=Max("decision_id"))["m"] or 0
     if latest > done:
         sync_facts()
-    cache.set("transparency:synced", latest, None)
 
 
 # -- releases --------------------------------------------------------------------------------
@@ -205,9 +201,12 @@ def release_date(today: dt.date | None = None) -> dt.date:
 
 def data_version(year: int, as_of: dt.date) -> str:
     found = DecisionFact.objects.filter(year=year, publish_on__lte=as_of).aggregate(
-        n=Count("pk"), m=Max("pk"), p=Max("publish_on")
+        n=Count("pk"), m=Max("pk"), p=Max("publish_on"), f=Count("pk", filter=Q(public=True))
     )
-    raw = f"{year}:{as_of}:{found['n']}:{found['m']}:{found['p']}:{rules().describe()}"
+    raw = (
+        f"{year}:{as_of}:{found['n']}:{found['m']}:{found['p']}:{found['f']}:"
+        f"{rules().describe()}:{default_delay_days()}"
+    )
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
@@ -359,42 +358,30 @@ class Publication:
 
 def publications(*, today: dt.date | None = None) -> list[Publication]:
     """One publication per release that made new decisions public, newest first."""
+    _ensure_synced()
     last = release_date(today)
-    found = (
+    published = (
         DecisionFact.objects.filter(publish_on__lte=last)
-        .values("year")
-        .annotate(first=Min("publish_on"), latest=Max("publish_on"))
+        .values_list("year", "publish_on")
+        .distinct()
     )
+    releases = sorted({(int(year), _next_release(day)) for year, day in published})
     out = []
-    for row in found:
-        year = int(row["year"])
-        release = release_date(row["first"])
-        if release < row["first"]:
-            release += dt.timedelta(days=release_days())
-        days = sorted(
-            set(
-                DecisionFact.objects.filter(year=year, publish_on__lte=last)
-                .values_list("publish_on", flat=True)
-                .distinct()
+    for year, when in releases:
+        if when > last:
+            continue
+        out.append(
+            Publication(
+                id=f"{year}-{when.isoformat()}",
+                year=year,
+                title=f"Export-control report {year}: release of {when.isoformat()}",
+                summary=f"Decisions of {year} taken up to "
+                f"{(when - dt.timedelta(days=default_delay_days())).isoformat()} "
+                "are published in the report's tables.",
+                published_at=dt.datetime.combine(when, dt.time(6, 0), tzinfo=dt.UTC),
+                data_version=data_version(year, when),
             )
         )
-        releases = sorted({_next_release(d) for d in days})
-        for when in releases:
-            if when > last:
-                continue
-            moment = dt.datetime.combine(when, dt.time(6, 0), tzinfo=dt.UTC)
-            out.append(
-                Publication(
-                    id=f"{year}-{when.isoformat()}",
-                    year=year,
-                    title=f"Export-control report {year}: release of {when.isoformat()}",
-                    summary=f"Decisions of {year} taken up to "
-                    f"{(when - dt.timedelta(days=default_delay_days())).isoformat()} "
-                    "are published in the report's tables.",
-                    published_at=moment,
-                    data_version=data_version(year, when),
-                )
-            )
     return sorted(out, key=lambda p: (p.published_at, p.id), reverse=True)
 
 

@@ -1,0 +1,134 @@
+"""Attack the published tables: no withheld cell may be recovered from published figures."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from licentia.reports.build import build
+from licentia.reports.model import Decision, Fact, Rules
+from tests.transparency.attacker import recover
+
+G, R, N = Decision.GRANTED, Decision.REFUSED, Decision.NO_LICENCE_REQUIRED
+
+
+def fact(state: str, dest: str, item: str, exporter: int, value: int, **kw: object) -> Fact:
+    return Fact(
+        year=2026,
+        member_state=state,
+        destination=dest,
+        item_category=item,
+        licence_type=str(kw.get("licence", "individual")),
+        decision=kw.get("decision", G),  # type: ignore[arg-type]
+        end_user_type=str(kw.get("end_user", "police")),
+        exporter=exporter,
+        value_eur=float(value),
+        public=bool(kw.get("public", False)),
+    )
+
+
+def grid() -> list[Fact]:
+    """Two states, three destinations: one small cell (DE->AE) among large ones."""
+    facts = []
+    exporter = 0
+    for state, dest, count in (
+        ("DE", "CN", 5),
+        ("DE", "US", 6),
+        ("DE", "AE", 1),
+        ("FR", "CN", 4),
+        ("FR", "US", 5),
+        ("FR", "AE", 4),
+    ):
+        for i in range(count):
+            exporter += 1
+            facts.append(fact(state, dest, "3-electronics", exporter, 1000 + 37 * i + exporter))
+    return facts
+
+
+def test_the_attacker_recovers_a_small_cell_without_complementary_suppression() -> None:
+    facts = grid()
+    built = build(facts, year=2026, complementary=False)
+    found = recover(built.report, facts)
+    assert found, "the control: primary suppression alone leaks through the totals"
+    assert all(value == truth for _, _, value, truth in found)
+    assert any(row.keys.get("destination") == "AE" for _, row, _, _ in found)
+
+
+def test_complementary_suppression_stops_the_attacker() -> None:
+    facts = grid()
+    built = build(facts, year=2026)
+    reasons = {c.reason for t in built.report.tables for _, _, c in t.suppressed()}
+    assert reasons == {"min-count", "complementary"}
+    assert recover(built.report, facts) == []
+    assert recover(built.report, facts, measure="decisions") == []
+
+
+def test_linked_tables_sharing_margins_are_protected() -> None:
+    """Item and destination tables share the Member State totals; cyber and overview too."""
+    facts = grid()
+    facts += [fact("DE", "CN", "cs-intrusion", 90 + i, 5000 + i, decision=R) for i in range(2)]
+    facts += [
+        fact("FR", "CN", "cs-ip-surveillance", 95 + i, 7000 + i, end_user="private")
+        for i in range(4)
+    ]
+    facts += [fact("DE", "US", "5-telecommunications", 99, 123456, licence="global")]
+    built = build(facts, year=2026)
+    assert any(t.suppressed() for t in built.report.tables)
+    assert recover(built.report, facts) == []
+    assert recover(built.report, facts, measure="decisions") == []
+
+
+def test_decisions_published_in_full_do_not_unmask_the_rest() -> None:
+    """Three decisions in a cell, two named: the third would be the total minus the two."""
+    facts = grid()
+    facts += [fact("DE", "AE", "3-electronics", 70 + i, 2000 + i, public=True) for i in range(3)]
+    built = build(facts, year=2026)
+    assert recover(built.report, facts) == []
+
+
+def test_dominance_rule_withholds_a_cell_one_exporter_dominates() -> None:
+    facts = [fact("DE", "CN", "3-electronics", 1, 1_000_000)]
+    facts += [fact("DE", "CN", "3-electronics", 2 + i, 100) for i in range(5)]
+    facts += [fact("DE", "US", "3-electronics", 10 + i, 1000 + i) for i in range(5)]
+    facts += [fact("FR", "CN", "3-electronics", 20 + i, 1000 + i) for i in range(5)]
+    facts += [fact("FR", "US", "3-electronics", 30 + i, 1000 + i) for i in range(5)]
+    report = build(facts, year=2026, rules=Rules(min_count=3, dominance_n=1, dominance_k=60)).report
+    table = report.table("s4-destination")
+    cell = next(
+        r for r in table.rows if r.keys == {"destination": "CN", "member_state": "DE"}
+    ).cells["value_eur"]
+    assert cell.suppressed
+    assert cell.reason == "dominance"
+    assert recover(report, facts) == []
+
+
+STATES = ("DE", "FR", "IT")
+DESTINATIONS = ("CN", "US", "AE", "RU")
+ITEMS = ("3-electronics", "5-telecommunications", "cs-intrusion", "cs-ip-surveillance")
+
+facts_strategy = st.lists(
+    st.builds(
+        fact,
+        st.sampled_from(STATES),
+        st.sampled_from(DESTINATIONS),
+        st.sampled_from(ITEMS),
+        st.integers(0, 6),
+        st.integers(1, 5000),
+        decision=st.sampled_from([G, G, G, R, N]),
+        licence=st.sampled_from(["individual", "global"]),
+        end_user=st.sampled_from(["police", "private"]),
+        public=st.sampled_from([False] * 9 + [True]),
+    ),
+    min_size=1,
+    max_size=45,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(facts=facts_strategy, min_count=st.integers(2, 4), k=st.sampled_from([60.0, 85.0]))
+def test_no_withheld_cell_is_recoverable_from_random_cubes(
+    facts: list[Fact], min_count: int, k: float
+) -> None:
+    built = build(facts, year=2026, rules=Rules(min_count=min_count, dominance_k=k))
+    assert recover(built.report, facts) == []
+    assert recover(built.report, facts, measure="decisions") == []
