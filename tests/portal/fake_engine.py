@@ -1,7 +1,10 @@
 """A stand-in for `licentia.transparency.services`, with the interface the portal reads.
 
-Decisions are listed as plain rows; `report` aggregates them per table and suppresses counts
-below `MINIMUM` as the report engine does, naming the reason.
+Its values have the shapes of `licentia.reports.model` (tables of rows with keys and cells,
+a table's fixed dimensions, suppression reason codes). Decisions are listed as plain rows;
+`report` aggregates them per table, suppresses counts below `MINIMUM` with the reason code
+`min-count`, and slices by `filters` as the engine does: a table without a filtered dimension
+is left out.
 """
 
 from __future__ import annotations
@@ -15,14 +18,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 MINIMUM = 3
-SMALL_CELL = f"small cell: fewer than {MINIMUM} decisions"
+COUNT = "decisions"
+SMALL_CELL = "min-count"
+SMALL_CELL_TEXT = "Fewer confidential decisions than the minimum count"
 
-TABLES = {
-    "decisions": ("decision",),
-    "by-destination": ("destination", "decision"),
-    "by-member-state": ("member_state", "decision"),
-    "by-item-category": ("item_category", "decision"),
-    "by-end-user-type": ("end_user_type", "decision"),
+# id: (dimensions, fixed decision)
+TABLES: dict[str, tuple[tuple[str, ...], str]] = {
+    "decisions": (("decision",), ""),
+    "by-member-state": (("member_state", "decision"), ""),
+    "by-item-category": (("item_category", "decision"), ""),
+    "by-destination": (("destination", "decision"), ""),
+    "by-end-user-type": (("end_user_type", "decision"), ""),
+    "by-destination-and-member-state": (("destination", "member_state", "decision"), ""),
+    "s4-item-category": (("item_category", "member_state"), "granted"),
 }
 
 
@@ -40,19 +48,35 @@ class Row:
 
 
 @dataclass(frozen=True)
-class Table:
+class TableInfo:
     id: str
     title: str
     description: str
-    dimensions: tuple[str, ...]
-    measures: tuple[str, ...]
+    dimensions: tuple[str, ...] = ()
+    fixed: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    info: TableInfo
     rows: tuple[Row, ...]
+
+    @property
+    def id(self) -> str:
+        return self.info.id
+
+    @property
+    def title(self) -> str:
+        return self.info.title
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        return self.info.dimensions
 
 
 @dataclass(frozen=True)
 class Report:
     year: int
-    data_version: str
     published_until: dt.date
     tables: tuple[Table, ...]
 
@@ -71,13 +95,6 @@ class Publication:
 class Field:
     name: str
     type: str
-    description: str
-
-
-@dataclass(frozen=True)
-class TableInfo:
-    id: str
-    title: str
     description: str
 
 
@@ -107,36 +124,39 @@ class FakeEngine:
         for key, value in (filters or {}).items():
             chosen = [d for d in chosen if d[key] == value]
         tables = []
-        for table_id, dims in TABLES.items():
-            counts = Counter(tuple(str(d[k]) for k in dims) for d in chosen)
+        for info in self.tables():
+            dims, fixed = TABLES[info.id]
+            if any(key not in dims for key in filters or {}):
+                continue
+            counts = Counter(
+                tuple(str(d[k]) for k in dims)
+                for d in chosen
+                if not fixed or d["decision"] == fixed
+            )
             rows = tuple(
                 Row(
                     dict(zip(dims, keys, strict=True)),
-                    {
-                        "decisions": Cell(None, True, SMALL_CELL)
-                        if n < MINIMUM
-                        else Cell(n, False, "")
-                    },
+                    {COUNT: Cell(None, True, SMALL_CELL) if n < MINIMUM else Cell(n, False, "")},
                 )
                 for keys, n in sorted(counts.items())
             )
-            tables.append(
-                Table(
-                    table_id,
-                    table_id.replace("-", " ").capitalize(),
-                    "",
-                    dims,
-                    ("decisions",),
-                    rows,
-                )
-            )
-        return Report(year, self.version(), dt.date(year, 12, 31), tuple(tables))
+            tables.append(Table(info, rows))
+        return Report(year, dt.date(year, 12, 31), tuple(tables))
 
-    def version(self) -> str:
-        return self.published[-1].data_version if self.published else "empty"
+    def release_date(self) -> dt.date:
+        return dt.date.today()
 
     def tables(self) -> list[TableInfo]:
-        return [TableInfo(t, t.replace("-", " ").capitalize(), f"Decisions by {t}") for t in TABLES]
+        return [
+            TableInfo(
+                t,
+                "Decisions " + t.replace("-", " "),
+                f"Decisions: {t}",
+                dims,
+                (("decision", fixed),) if fixed else (),
+            )
+            for t, (dims, fixed) in TABLES.items()
+        ]
 
     def data_dictionary(self) -> list[Field]:
         return [
@@ -144,7 +164,7 @@ class FakeEngine:
             Field("destination", "string", "ISO 3166-1 alpha-2 code of the destination"),
             Field("decisions", "integer", "Number of decisions; empty when suppressed"),
             Field("suppressed", "boolean", "Whether the count is withheld"),
-            Field("suppression_reason", "string", "Why the count is withheld"),
+            Field("reason", "string", "Why the count is withheld"),
         ]
 
     def publications(self) -> list[Publication]:
@@ -156,9 +176,9 @@ class FakeEngine:
         records = [
             {
                 **row.keys,
-                "decisions": row.cells["decisions"].value,
-                "suppressed": row.cells["decisions"].suppressed,
-                "suppression_reason": row.cells["decisions"].reason,
+                COUNT: row.cells[COUNT].value,
+                "suppressed": row.cells[COUNT].suppressed,
+                "reason": row.cells[COUNT].reason,
             }
             for row in found.rows
         ]
@@ -166,9 +186,7 @@ class FakeEngine:
             return json.dumps({"table": table, "year": year, "rows": records}).encode()
         if format == "csv":
             out = io.StringIO()
-            writer = csv.DictWriter(
-                out, [*found.dimensions, "decisions", "suppressed", "suppression_reason"]
-            )
+            writer = csv.DictWriter(out, [*found.dimensions, COUNT, "suppressed", "reason"])
             writer.writeheader()
             writer.writerows(records)
             return out.getvalue().encode()

@@ -39,7 +39,7 @@ def test_every_table_downloads_in_every_format_at_a_stable_address(fake: FakeEng
             "decision": "granted",
             "decisions": None,
             "suppressed": True,
-            "suppression_reason": "small cell: fewer than 3 decisions",
+            "reason": "min-count",
         }
     ]
     parquet = Client().get("/open/2026/tables/decisions.parquet")
@@ -62,7 +62,7 @@ def test_unknown_table_format_or_year_is_404(fake: FakeEngine) -> None:
 def test_tables_page_has_the_dictionary_and_provenance(fake: FakeEngine) -> None:
     html = Client().get("/open/2026/tables/").content.decode()
     assert '<caption id="dictionary-caption">Fields of the published tables</caption>' in html
-    assert "<code>suppression_reason</code>" in html
+    assert "<code>reason</code>" in html
     assert "data version <code>v2026</code>" in html
     assert "published 14 days after each decision" in html
 

@@ -3,6 +3,7 @@ reason, the destination's indicators and rating with their sources, caching per 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from django.test import Client
 from licentia.indicators.services import import_indicators
 from licentia.portal import services
 from tests.portal.fake_engine import SMALL_CELL, FakeEngine
+
+REASON = services._reason(SMALL_CELL)
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -60,7 +63,7 @@ def test_suppressed_cells_say_so_with_the_reason_and_are_gaps_in_the_charts(
 ) -> None:
     html = Client().get("/open/2026/").content.decode()
     # 2 licences granted for 5A001.j: below the minimum of 3.
-    assert f'<td class="suppressed">Suppressed: {SMALL_CELL}</td>' in html
+    assert f'<td class="suppressed">Suppressed: {REASON}</td>' in html
     by_state = next(
         c for c in _charts(html) if c["title"] == "Decisions by issuing Member State, 2026"
     )
@@ -77,12 +80,11 @@ def test_suppressed_cells_say_so_with_the_reason_and_are_gaps_in_the_charts(
 
 
 def test_summary_reads_the_published_values_only(fake: FakeEngine) -> None:
-    page = services.breakdown("destination", "CN", year=2026)
-    by_user = next(g for g in page.grids if g.id == "by-end-user-type")
-    assert by_user.summary == (
-        "Decisions by end-user type, China, 2026: 3 end-user type value(s). "
-        "Most granted: Police or other law-enforcement body (7). "
-        "Most refused: Intelligence or state security service (4). "
+    page = services.index(year=2026)
+    by_item = next(g for g in page.grids if g.id == "by-item-category")
+    assert by_item.summary == (
+        "Decisions by item category, 2026: 4 item category value(s). "
+        "Most granted: 5A001.f (12). Most refused: 4A005 (4). "
         "1 cell(s) suppressed to protect confidentiality."
     )
 
@@ -100,9 +102,15 @@ def test_destination_page_shows_history_breakdowns_and_indicators_with_sources(
         {"label": "Granted", "data": [9, 9]},
         {"label": "Refused", "data": [4, 4]},
     ]
-    assert "Decisions by item category, China, 2026: table" in html
-    assert "Decisions by end-user type, China, 2026: table" in html
-    assert "Decisions by issuing Member State, China, 2026: table" in html
+    # Only tables the engine publishes for a destination: never a cut it did not publish.
+    assert "Decisions by destination and member state, China, 2026: table" in html
+    assert "item category, China" not in html
+    by_state = next(c for c in _charts(html) if "member state, China" in str(c["title"]))
+    assert by_state["labels"] == ["France", "Germany"]
+    assert by_state["datasets"] == [
+        {"label": "Granted", "data": [None, 7]},
+        {"label": "Refused", "data": [0, 4]},
+    ]
     assert "Human-rights indicators of China, latest values, with their sources" in html
     assert "Political Terror Scale" in html
     assert "Freedom House" in html
@@ -113,11 +121,14 @@ def test_destination_page_shows_history_breakdowns_and_indicators_with_sources(
 def test_member_state_and_item_category_pages(fake: FakeEngine) -> None:
     germany = Client().get("/open/2026/member-states/DE/").content.decode()
     assert "<h1>Germany: export-control decisions, 2026</h1>" in germany
-    assert "Decisions by destination, Germany, 2026: table" in germany
+    assert "Decisions by destination and member state, Germany, 2026: table" in germany
+    assert "Decisions s4 item category, Germany, 2026: table" in germany
     item = Client().get("/open/2025/items/5A001.f/").content.decode()
     assert "<h1>5A001.f: export-control decisions, 2025</h1>" in item
-    assert "Decisions by end-user type, 5A001.f, 2025" in item
-    assert "Decisions by item category, 5A001.f" not in item
+    # A table with the decision fixed (granted) has one column.
+    granted = next(c for c in _charts(item) if "s4 item category, 5A001.f" in str(c["title"]))
+    assert granted["labels"] == ["Germany", "Netherlands"]
+    assert granted["datasets"] == [{"label": "Granted", "data": [7, 5]}]
 
 
 def test_high_risk_view_lists_rated_destinations_with_their_sources(
@@ -142,20 +153,15 @@ def test_unknown_year_country_and_nothing_published(
     assert Client().get("/open/2019/").status_code == 404
     assert Client().get("/open/2026/destinations/ZZ/").status_code == 404
     fake.published.clear()
+    monkeypatch.setattr(fake, "release_date", lambda: dt.date(2099, 1, 1))  # a new release
     response = Client().get("/open/")
     assert response.status_code == 404
     assert "Nothing is published yet." in response.content.decode()
 
 
-def test_without_the_report_engine_the_portal_says_so() -> None:
-    response = Client().get("/open/")
-    if services.apps.is_installed("licentia.transparency"):
-        pytest.skip("the report engine is installed")
-    assert response.status_code == 503
-    assert "report engine" in response.content.decode()
-
-
-def test_pages_are_cached_per_data_version(fake: FakeEngine) -> None:
+def test_pages_are_cached_per_data_version(
+    fake: FakeEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     Client().get("/open/2026/")
     calls = fake.calls["report"]
     Client().get("/open/2026/")
@@ -163,5 +169,6 @@ def test_pages_are_cached_per_data_version(fake: FakeEngine) -> None:
     fake.published[-1] = fake.published[-1].__class__(
         **{**fake.published[-1].__dict__, "data_version": "v2026-b"}
     )
+    monkeypatch.setattr(fake, "release_date", lambda: dt.date(2099, 1, 1))  # the next release
     Client().get("/open/2026/")
     assert fake.calls["report"] > calls

@@ -84,21 +84,32 @@ class Publication:
 
 
 def publications(*, now: dt.datetime | None = None) -> list[Publication]:
-    """What the engine has published up to now (never an entry dated later), newest first."""
+    """What the engine has published up to now (never an entry dated later), newest first.
+
+    Published data change on the engine's release days: the list is kept per release date,
+    for at most LICENTIA_PORTAL_CACHE_SECONDS.
+    """
     moment = now or dt.datetime.now(dt.UTC)
-    found = [
-        Publication(
-            id=str(p.id),
-            year=int(p.year),
-            title=str(p.title),
-            summary=str(p.summary),
-            published_at=p.published_at,
-            data_version=str(p.data_version),
-        )
-        for p in engine().publications()
-        if p.published_at <= moment
-    ]
-    return sorted(found, key=lambda p: (p.published_at, p.id), reverse=True)
+    key = f"portal:publications:{engine().release_date()}"
+    found: list[Publication] | None = cache.get(key)
+    if found is None:
+        found = [
+            Publication(
+                id=str(p.id),
+                year=int(p.year),
+                title=str(p.title),
+                summary=str(p.summary),
+                published_at=p.published_at,
+                data_version=str(p.data_version),
+            )
+            for p in engine().publications()
+        ]
+        cache.set(key, found, settings.LICENTIA_PORTAL_CACHE_SECONDS)
+    return sorted(
+        (p for p in found if p.published_at <= moment),
+        key=lambda p: (p.published_at, p.id),
+        reverse=True,
+    )
 
 
 def years() -> list[int]:
@@ -224,11 +235,19 @@ def _link(dimension: str, value: str, year: int) -> str:
     return reverse(route, args=[year, value]) if route else ""
 
 
+def _reason(code: str) -> str:
+    """The engine's description of a suppression reason code (the code if it has none)."""
+    try:
+        return str(importlib.import_module("licentia.reports.model").Reason(code).description)
+    except (ImportError, ValueError):
+        return code or "withheld"
+
+
 def _cell(raw: Any) -> Cell:
     if raw is None:
         return Cell(None)
     if raw.suppressed:
-        return Cell(None, str(raw.reason) or "suppressed")
+        return Cell(None, _reason(str(raw.reason)))
     return Cell(raw.value)
 
 
@@ -239,16 +258,19 @@ def _table(report: Any, table_id: str) -> Any:
     raise NotFound(f"the report has no table {table_id!r}")
 
 
+def _decision(table: Any, row: Any) -> str:
+    """The row's decision: a column of the table, or fixed for the whole table."""
+    return str(row.keys.get("decision") or dict(table.info.fixed).get("decision", ""))
+
+
 def _pivot(table: Any, *, caption: str, by: str, year: int) -> Grid:
-    """Rows by `by`, one column per decision (granted, refused), cells as published."""
-    decisions = [GRANTED, REFUSED]
+    """Rows by `by`, one column per decision (granted, refused...), cells as published."""
+    present = {_decision(table, row) for row in table.rows}
+    decisions = [d for d in (GRANTED, REFUSED) if d in present or not present]
+    decisions += sorted(present - set(decisions))
     cells: dict[str, dict[str, Cell]] = {}
     for row in table.rows:
-        key = str(row.keys[by])
-        decision = str(row.keys["decision"])
-        if decision not in decisions:
-            decisions.append(decision)
-        cells.setdefault(key, {})[decision] = _cell(row.cells.get(COUNT))
+        cells.setdefault(str(row.keys[by]), {})[_decision(table, row)] = _cell(row.cells.get(COUNT))
     rows = tuple(
         GridRow(
             key=key,
@@ -262,7 +284,7 @@ def _pivot(table: Any, *, caption: str, by: str, year: int) -> Grid:
         id=table.id,
         caption=caption,
         row_header=DIMENSIONS[by],
-        columns=tuple(d.capitalize() for d in decisions),
+        columns=tuple(d.replace("-", " ").capitalize() for d in decisions),
         rows=rows,
     )
 
@@ -270,10 +292,11 @@ def _pivot(table: Any, *, caption: str, by: str, year: int) -> Grid:
 def _over_time(dimension: str | None, code: str | None, what: str) -> Grid:
     """Granted and refused decisions per published year, oldest first."""
     filters = {dimension: code} if dimension and code else {}
+    table_id = f"by-{dimension.replace('_', '-')}" if dimension else "decisions"
     rows = []
     for year in sorted(years()):
-        table = _table(engine().report(year=year, filters=filters), "decisions")
-        by_decision = {str(r.keys["decision"]): _cell(r.cells.get(COUNT)) for r in table.rows}
+        table = _table(engine().report(year=year, filters=filters), table_id)
+        by_decision = {_decision(table, r): _cell(r.cells.get(COUNT)) for r in table.rows}
         rows.append(
             GridRow(
                 str(year),
@@ -283,7 +306,7 @@ def _over_time(dimension: str | None, code: str | None, what: str) -> Grid:
             )
         )
     return Grid(
-        id="decisions",
+        id=table_id,
         caption=f"Licences granted and refused per year, {what}",
         row_header="Year",
         columns=("Granted", "Refused"),
@@ -436,16 +459,13 @@ def index(*, year: int | None = None) -> Page:
     return _cached(f"index:{chosen}", build)
 
 
-_BREAKDOWNS = {
-    "destination": ("by-member-state", "member_state"),
-    "member_state": ("by-destination", "destination"),
-    "item_category": ("by-destination", "destination"),
-}
-
-
 def breakdown(dimension: str, code: str, *, year: int | None = None) -> Page:
-    """A destination's, Member State's or item category's page for one year, with history."""
-    if dimension not in _BREAKDOWNS:
+    """A destination's, Member State's or item category's page for one year, with history.
+
+    Every published table that has the page's dimension and one other (besides the decision)
+    is shown, sliced to the page's value and pivoted by the other dimension.
+    """
+    if dimension not in _BY or dimension == "end_user_type":
         raise NotFound(f"no portal page per {dimension}")
     code = _code(dimension, code)
     chosen = _year(year)
@@ -453,24 +473,16 @@ def breakdown(dimension: str, code: str, *, year: int | None = None) -> Page:
     def build() -> Page:
         name = label(dimension, code)
         report = engine().report(year=chosen, filters={dimension: code})
-        table_id, by = _BREAKDOWNS[dimension]
         grids = [_over_time(dimension, code, name)]
-        for each_id, each_by in (
-            ("by-item-category", "item_category"),
-            ("by-end-user-type", "end_user_type"),
-            (table_id, by),
-        ):
-            if each_by == dimension:
+        for table in report.tables:
+            others = [d for d in table.dimensions if d not in (dimension, "decision")]
+            if dimension not in table.dimensions or len(others) != 1 or others[0] not in _BY:
+                continue
+            if table.id == grids[0].id:
                 continue
             grids.append(
-                _pivot(
-                    _table(report, each_id),
-                    caption=f"Decisions by {_BY[each_by]}, {name}, {chosen}",
-                    by=each_by,
-                    year=chosen,
-                )
+                _pivot(table, caption=f"{table.title}, {name}, {chosen}", by=others[0], year=chosen)
             )
-        extra: dict[str, Any] = {"dimension": DIMENSIONS[dimension]}
         risk = indicators = None
         if dimension == "destination":
             risk = destination_risk(code, year=chosen)
@@ -484,7 +496,7 @@ def breakdown(dimension: str, code: str, *, year: int | None = None) -> Page:
             code=code,
             risk=risk,
             indicators=indicators,
-            extra=extra,
+            extra={"dimension": DIMENSIONS[dimension]},
         )
 
     return _cached(f"{dimension}:{code}:{chosen}", build)
