@@ -148,7 +148,8 @@ def test_an_operator_skips_a_message_that_cannot_be_applied(
 
 def test_an_unknown_kind_fails_until_a_handler_exists(de_peer: Peer, de_key: SigningKey) -> None:
     assert services.receive(from_de(de_key, 1, kind="future.kind").to_dict()).status == "failed"
-    assert "no handler for message kind 'future.kind'" in InboxMessage.objects.get().last_error
+    # No registered handler; the coordination app, where installed, does not know it either.
+    assert "'future.kind'" in InboxMessage.objects.get().last_error
 
 
 # -- refusals, each with a clear error and an audit event -------------------------------------
