@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
@@ -161,6 +161,9 @@ class CatchAllReviewMessage(Envelope):
     answered_on: date | None = None
 
 
+E = TypeVar("E", bound=Envelope)
+
+
 class Grant(_Model):
     id: uuid.UUID
     member_state: str = MemberState
@@ -194,23 +197,17 @@ def apply_incoming(kind: str, payload: dict[str, Any], *, sender: str) -> Applie
         )
     message_kind = MessageKind(kind)
     schema, applier = _APPLIERS[message_kind]
-    try:
-        message = schema.model_validate(payload)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
+    envelope = _validate(Envelope, payload, kind)
+    if envelope.type is not message_kind:
         raise InvalidInput(
-            f"{kind} payload: {where}: {first['msg']}", details={"field": where}
-        ) from None
-    if message.type is not message_kind:
-        raise InvalidInput(
-            f"type: the payload is a {message.type}, not a {kind}", details={"field": "type"}
+            f"type: the payload is a {envelope.type}, not a {kind}", details={"field": "type"}
         )
-    if message.member_state != sender:
+    if envelope.member_state != sender:
         raise InvalidInput(
-            f"member_state: {message.member_state} cannot send for {sender}",
+            f"member_state: {envelope.member_state} cannot send for {sender}",
             details={"field": "member_state"},
         )
+    message = _validate(schema, payload, kind)
     seen = _seen(message.message_id)
     if seen is not None:
         return seen
@@ -231,6 +228,17 @@ def apply_incoming(kind: str, payload: dict[str, Any], *, sender: str) -> Applie
             raise
         return seen
     return Applied(message.message_id, message_kind, made, duplicate=False)
+
+
+def _validate(schema: type[E], payload: dict[str, Any], kind: str) -> E:
+    try:
+        return schema.model_validate(payload)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InvalidInput(
+            f"{kind} payload: {where}: {first['msg']}", details={"field": where}
+        ) from None
 
 
 _MODELS: dict[str, type[models.Model]] = {
