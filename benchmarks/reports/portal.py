@@ -6,7 +6,7 @@
 Engines:
 - `transparency`: the report engine (`licentia.transparency`) over the database in
   DATABASE_URL, filled beforehand by `benchmarks/reports/run.py` (its generated decisions).
-- `stand-in` (what `auto` picks while the report engine is not installed): a NumPy engine that
+- `stand-in` (what `auto` picks without DATABASE_URL or the report engine): a NumPy engine that
   aggregates `--decisions` generated decisions in memory at every `report()` call, with the same
   small-cell suppression (fewer than 3), on a fresh SQLite database that holds the human-rights
   indicators of ../shared/data (for the high-risk ratings) when they are there. It measures the
@@ -194,20 +194,28 @@ class StandIn:
         self.version = f"stand-in-{n}"
 
     def report(self, *, year: int, filters: Mapping[str, str] | None = None) -> Any:
-        from tests.portal.fake_engine import SMALL_CELL, TABLES, Cell, Report, Row, Table
+        from tests.portal.fake_engine import SMALL_CELL, Cell, Report, Row, Table
 
         np = self._np
         mask = self.columns["year"] == YEARS.index(year)
         for key, value in (filters or {}).items():
-            if value not in self.values[key]:
+            if key not in self.columns or value not in self.values[key]:
                 mask = np.zeros_like(mask)
                 continue
             mask &= self.columns[key] == self.values[key].index(value)
         tables = []
-        for table_id, dims in TABLES.items():
-            combined = np.zeros(int(mask.sum()), dtype=np.int64)
+        for info in self.tables():
+            dims = info.dimensions
+            if any(key not in dims for key in filters or {}):
+                continue  # as the engine does: a table without a filtered dimension is left out
+            chosen = mask
+            if info.fixed:
+                chosen = mask & (
+                    self.columns["decision"] == self.values["decision"].index("granted")
+                )
+            combined = np.zeros(int(chosen.sum()), dtype=np.int64)
             for dim in dims:
-                combined = combined * 1000 + self.columns[dim][mask]
+                combined = combined * 1000 + self.columns[dim][chosen]
             keys, counts = np.unique(combined, return_counts=True)
             rows = []
             for key, count in zip(keys.tolist(), counts.tolist(), strict=True):
@@ -217,8 +225,11 @@ class StandIn:
                     key //= 1000
                 cell = Cell(None, True, SMALL_CELL) if count < 3 else Cell(count)
                 rows.append(Row(dict(zip(dims, reversed(parts), strict=True)), {"decisions": cell}))
-            tables.append(Table(table_id, table_id, "", dims, ("decisions",), tuple(rows)))
-        return Report(year, self.version, dt.date(year, 12, 31), tuple(tables))
+            tables.append(Table(info, tuple(rows)))
+        return Report(year, dt.date(year, 12, 31), tuple(tables))
+
+    def release_date(self) -> dt.date:
+        return dt.date.today()
 
     def publications(self) -> list[Any]:
         from tests.portal.fake_engine import Publication
@@ -238,7 +249,10 @@ class StandIn:
     def tables(self) -> list[Any]:
         from tests.portal.fake_engine import TABLES, TableInfo
 
-        return [TableInfo(t, t, "") for t in TABLES]
+        return [
+            TableInfo(t, t, "", dims, (("decision", fixed),) if fixed else ())
+            for t, (dims, fixed) in TABLES.items()
+        ]
 
     def data_dictionary(self) -> list[Any]:
         return []
@@ -267,7 +281,8 @@ def setup(engine: str, work: Path) -> str:
     if engine == "auto":
         import importlib.util
 
-        engine = "transparency" if importlib.util.find_spec("licentia.transparency") else "stand-in"
+        installed = importlib.util.find_spec("licentia.transparency") is not None
+        engine = "transparency" if installed and os.environ.get("DATABASE_URL") else "stand-in"
     if engine == "stand-in":
         os.environ.pop("DATABASE_URL", None)  # a fresh SQLite file in the work folder
     import django
