@@ -27,17 +27,21 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
 from licentia.exchange.envelope import AUTH_HEADER, SigningKey, sign_request
+from tests.exchange import coordination_messages
 
 PROJECT = Path(__file__).resolve().parents[2]
+STANDALONE_KINDS = {"denial-notice", "denial-update", "consultation-request", "catch-all-notice"}
 
 
 @dataclass(frozen=True)
@@ -204,6 +208,17 @@ class Server:
 
         with psycopg.connect(self.database_url) as db:
             return db.execute(sql, params).fetchall()  # type: ignore[arg-type]
+
+    def execute(self, sql: str, *params: object) -> None:
+        if self.database_url.startswith("sqlite"):
+            with contextlib.closing(sqlite3.connect(urlsplit(self.database_url).path)) as db:
+                db.execute(sql.replace("%s", "?"), params)
+                db.commit()
+            return
+        import psycopg
+
+        with psycopg.connect(self.database_url) as db:
+            db.execute(sql, params)  # type: ignore[arg-type]
 
     def applied_notes(self) -> list[str]:
         rows = self.rows(
@@ -466,3 +481,41 @@ def test_two_servers_exchange_with_outage_resend_tampering_and_reordering(
     assert status_b[0] | {"held": 0, "failed": 0, "pending": 0} == status_b[0]
     for server in (a, b):
         assert "intact" in server.run("audit", "verify").stdout
+
+    # 8. Coordination messages, applied by the coordination app on the receiving side (when that
+    #    app is installed). Replies, extensions, reviews and grants answer objects the receiver
+    #    made through its own workflow, so they are left to a test that drives that workflow.
+    if not apps.is_installed("licentia.coordination"):
+        return
+    by_state = {"DE": (a, b), "FR": (b, a)}
+    for server, name in ((a, "BAFA"), (b, "SBDU")):
+        server.execute(
+            "INSERT INTO accounts_organisation (name, kind, member_state, eori) VALUES (%s, %s, %s, %s)",
+            name,
+            "authority",
+            server.member_state,
+            "",
+        )
+    sent: list[str] = []
+    for state, kind, payload in coordination_messages.messages(date.today()):
+        if kind not in STANDALONE_KINDS:
+            continue
+        sender, receiver = by_state[state]
+        line = {"kind": kind, "payload": payload, "from": state, "to": [receiver.member_state]}
+        (sender.root / "coordination.jsonl").write_text(json.dumps(line))
+        sender.run("exchange", "publish", "--file", str(sender.root / "coordination.jsonl"))
+        applied = receiver.rows(
+            "SELECT kind FROM coordination_incomingmessage WHERE message_id = %s",
+            payload["message_id"]
+            if receiver.database_url.startswith("postgres")
+            else payload["message_id"].replace("-", ""),
+        )
+        assert applied == [(kind,)], (
+            kind,
+            receiver.rows(
+                "SELECT state, last_error FROM exchange_inboxmessage ORDER BY id DESC LIMIT 1"
+            ),
+        )
+        sent.append(kind)
+    assert sent == sorted(STANDALONE_KINDS, key=sent.index)
+    assert len(sent) == len(STANDALONE_KINDS)
