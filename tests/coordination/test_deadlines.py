@@ -122,3 +122,22 @@ def test_only_member_states_other_than_ones_own_are_consulted(
     for state, message in (("DE", "another Member State"), ("CH", "not a Member State")):
         with pytest.raises(InvalidInput, match=message):
             consult(case, officer_de, state, date(2026, 3, 2))
+
+
+def test_the_scheduled_job_from_the_command_line(
+    make_case: MakeCase, officer_de: AbstractBaseUser, fr: Organisation
+) -> None:
+    from typer.testing import CliRunner
+
+    from licentia.cli import app
+
+    consult(make_case("DE"), officer_de, "FR", date(2026, 4, 30))
+    runner = CliRunner()
+    result = runner.invoke(app, ["coordination", "tick", "--today", "2026-05-20"])
+    assert result.exit_code == 0, result.output
+    assert "1 consultation(s) past their deadline" in result.output
+    again = runner.invoke(app, ["coordination", "tick", "--today", "2026-05-20"])
+    assert "0 consultation(s) past their deadline" in again.output
+    wrong = runner.invoke(app, ["coordination", "tick", "--today", "20 May"])
+    assert wrong.exit_code == 2
+    assert "not a date" in wrong.output
