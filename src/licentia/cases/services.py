@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -401,16 +401,17 @@ def queue(user: AbstractBaseUser, *, filters: QueueFilter | None = None) -> Quer
 
 def queue_counts(user: AbstractBaseUser) -> dict[str, int]:
     """How many of the authority's cases are in each state, and assigned to the user."""
-    counts = {state.value: 0 for state in CaseState}
-    rows = access.cases_for(user).values("state").annotate(n=Count("pk")).order_by()
-    for row in rows:
-        counts[row["state"]] = row["n"]
-    counts["mine"] = (
-        access.cases_for(user).filter(assigned_to=user, state__in=ACTIVE_STATES).count()
+    # One pass over the authority's cases: one query, not one per figure.
+    active = Q(state__in=ACTIVE_STATES)
+    states = list(CaseState)
+    found = access.cases_for(user).aggregate(
+        **{f"state{n}": Count("pk", filter=Q(state=s.value)) for n, s in enumerate(states)},
+        mine=Count("pk", filter=active & Q(assigned_to=user)),
+        unassigned=Count("pk", filter=active & Q(assigned_to__isnull=True)),
     )
-    counts["unassigned"] = (
-        access.cases_for(user).filter(assigned_to__isnull=True, state__in=ACTIVE_STATES).count()
-    )
+    counts = {s.value: found[f"state{n}"] or 0 for n, s in enumerate(states)}
+    counts["mine"] = found["mine"] or 0
+    counts["unassigned"] = found["unassigned"] or 0
     return counts
 
 
