@@ -387,12 +387,19 @@ def quick_similarity(queries: Sequence[str], listed: Sequence[str]) -> list[floa
 
     The forms are the ASCII tokens of the names (`NameAnalysis.latin`); the score is the mean
     of rapidfuzz's token-sort ratio (word order ignored) and token-set ratio (extra words
-    ignored). It only orders candidates for `align_names`, which decides; 100 means the same
-    words.
+    ignored), or the plain ratio of the forms without spaces when higher (words split or
+    joined: "alislam" / "al islam"). It only orders candidates for `align_names`, which
+    decides; 100 means the same words.
     """
     if not queries or not listed:
         return [0.0] * len(listed)
     sort = process.cdist(queries, listed, scorer=fuzz.token_sort_ratio, dtype=np.float32)
     same = process.cdist(queries, listed, scorer=fuzz.token_set_ratio, dtype=np.float32)
-    best: list[float] = ((sort + same) / 2).max(axis=0).tolist()
+    joined = process.cdist(
+        [q.replace(" ", "") for q in queries],
+        [name.replace(" ", "") for name in listed],
+        scorer=fuzz.ratio,
+        dtype=np.float32,
+    )
+    best: list[float] = np.maximum((sort + same) / 2, joined).max(axis=0).tolist()
     return best
