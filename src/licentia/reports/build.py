@@ -45,8 +45,9 @@ from licentia.reports.model import (
     Row,
     Rules,
     Table,
+    TableInfo,
 )
-from licentia.reports.tables import SPECS, TableInfo, TableSpec
+from licentia.reports.tables import SPECS, TableSpec
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -85,6 +86,39 @@ class Cube:
             dtype=np.int64,
         )
         return flags[self.rows[0]] if len(self) else np.zeros(0, dtype=np.int64)
+
+    @classmethod
+    def from_codes(
+        cls,
+        vocab: Mapping[str, Sequence[str]],
+        codes: Mapping[str, IntArray],
+        *,
+        exporter: IntArray,
+        public: BoolArray,
+        number: IntArray,
+        value: FloatArray,
+    ) -> Cube:
+        """Columns already encoded: `codes[name]` indexes `vocab[name]`; `decision` codes index
+        `vocab["decision"]`, which must hold Decision values."""
+        unknown = [c for c in vocab["item_category"] if c not in taxonomy.BY_CODE]
+        if unknown:
+            raise InvalidInput(f"unknown item type {unknown[0]!r}")
+        order = np.array([DECISIONS.index(Decision(d)) for d in vocab["decision"]], dtype=np.int64)
+        return cls(
+            vocab={name: list(vocab[name]) for name in FIELDS},
+            member_state=codes["member_state"],
+            rows=(
+                codes["item_category"],
+                codes["destination"],
+                codes["licence_type"],
+                codes["end_user_type"],
+            ),
+            decision=order[codes["decision"]] if order.size else codes["decision"],
+            exporter=exporter,
+            number=number,
+            value=value,
+            public=public,
+        )
 
     @classmethod
     def from_facts(cls, facts: Iterable[Fact]) -> Cube:
@@ -331,6 +365,10 @@ class _Atoms:
         self.sorted_rows = self.row[self.by_row]
         self.published = published
         self.kinds = kinds
+        self.sizes = [max(s, 1) for s in sizes]
+        counts = self.col_start[1:] - self.col_start[:-1]
+        self.by_size = np.argsort(-counts, kind="stable")
+        self.by_size = self.by_size[counts[self.by_size] > 0]
         self._cells: dict[int, tuple[Key, ...]] = {}
 
     def __len__(self) -> int:
@@ -345,6 +383,14 @@ class _Atoms:
 
     def in_column(self, col: int) -> IntArray:
         found: IntArray = self.by_col[self.col_start[col] : self.col_start[col + 1]]
+        return found
+
+    def columns_in_group(self, group: int) -> IntArray:
+        """The non-empty columns of one (decision, cyber flag) group, i.e. its states."""
+        size = len(DECISIONS) * 2
+        columns = np.arange(group, self.n_cols, size, dtype=np.int64)
+        counts = self.col_start[columns + 1] - self.col_start[columns]
+        found: IntArray = columns[counts > 0]
         return found
 
     def columns_of_row(self, row: int) -> IntArray:
@@ -400,52 +446,87 @@ def _touched(atoms: _Atoms, change: Mapping[int, int]) -> set[Key]:
 
 
 def _candidates(atoms: _Atoms, key: Key, tries: int) -> Iterable[dict[int, int]]:
-    """Small changes of the atoms, cheapest shapes first, each with one atom inside `key`."""
+    """Small changes of the atoms, cheapest shapes first, each with one atom inside `key`.
+
+    A rectangle moves one decision from atom a to atom b in one column and back from b' to a'
+    in another column of the same group: for every row dimension, either a' and b' agree
+    with a and b, or (where a and b agree) with each other. Row, Union and grand totals
+    stay as they are; only the cells of the two columns where a and b differ change.
+    """
+    group = len(DECISIONS) * 2
     for a in atoms.members(key, tries):
-        row, col = int(atoms.row[a]), int(atoms.col[a])
+        col = int(atoms.col[a])
         others = atoms.in_column(col)
         others = others[others != a]
-        if others.shape[0]:
-            # Prefer partners that differ from `a` in as few dimensions as possible.
-            diff = (atoms.codes[others, :4] != atoms.codes[a, :4]).sum(axis=1)
-            others = others[np.argsort(diff, kind="stable")[: tries * 2]]
-        columns = atoms.columns_of_row(row)
-        columns = columns[columns != col]
-        same_group = columns % (len(DECISIONS) * 2) == col % (len(DECISIONS) * 2)
-        columns = np.concatenate([columns[same_group], columns[~same_group]])[: tries * 2]
-        for b in others.tolist():
-            b_row = int(atoms.row[b])
-            for c2 in columns.tolist():
-                a2 = atoms.find(row, c2)
-                b2 = atoms.find(b_row, c2)
-                if a2 is not None and b2 is not None:
-                    yield {a: 1, b: -1, a2: -1, b2: 1}
-        for b in others.tolist():
+        if not others.shape[0]:
+            yield {a: 1}
+            continue
+        diff = atoms.codes[others, :4] != atoms.codes[a, :4]
+        order = np.argsort(diff.sum(axis=1), kind="stable")[: tries * 2]
+        pairs = [(int(others[i]), diff[i]) for i in order]
+        in_group = atoms.by_size[atoms.by_size % group == col % group]
+        in_group = in_group[in_group != col][: tries * 3]
+        elsewhere = atoms.by_size[atoms.by_size % group != col % group][:tries]
+        partners = [*in_group.tolist(), *elsewhere.tolist()]
+        for b, differs in pairs:
+            for c2 in partners:
+                found = _partners(atoms, a, b, differs, c2)
+                if found is not None:
+                    yield {a: 1, b: -1, found[0]: -1, found[1]: 1}
+                    break
+        for b, _ in pairs:
             yield {a: 1, b: -1}
-        for c2 in columns.tolist():
-            a2 = atoms.find(row, c2)
+        columns = atoms.columns_of_row(int(atoms.row[a]))
+        for c2 in columns[columns != col][: tries * 2].tolist():
+            a2 = atoms.find(int(atoms.row[a]), c2)
             if a2 is not None:
                 yield {a: 1, a2: -1}
         yield {a: 1}
 
 
+def _partners(
+    atoms: _Atoms, a: int, b: int, differs: BoolArray, col: int
+) -> tuple[int, int] | None:
+    """Atoms a', b' in column `col` closing the rectangle a, b (see `_candidates`)."""
+    inside = atoms.in_column(col)
+    if inside.shape[0] < 2:
+        return None
+    codes = atoms.codes[inside, :4]
+    like_a = np.all(codes[:, differs] == atoms.codes[a, :4][differs], axis=1)
+    like_b = np.all(codes[:, differs] == atoms.codes[b, :4][differs], axis=1)
+    if not like_a.any() or not like_b.any():
+        return None
+    rest = ~differs
+    if not rest.any():
+        return int(inside[np.argmax(like_a)]), int(inside[np.argmax(like_b)])
+    sizes = atoms.sizes
+    packed = np.zeros(inside.shape[0], dtype=np.int64)
+    for t in np.nonzero(rest)[0].tolist():
+        packed = packed * int(sizes[t]) + codes[:, t]
+    common = np.intersect1d(packed[like_a], packed[like_b])
+    if not common.shape[0]:
+        return None
+    value = common[0]
+    a2 = inside[np.argmax(like_a & (packed == value))]
+    b2 = inside[np.argmax(like_b & (packed == value))]
+    return int(a2), int(b2)
+
+
 def _complementary(
-    cube: Cube, cells: _Cells, published: set[Key], tries: int = 3
+    cube: Cube, cells: _Cells, published: set[Key], tries: int = 2, enough: int = 6
 ) -> list[dict[int, int]]:
     """Withhold cells until every withheld cell is changed by a certificate; return them."""
     atoms = _Atoms(cube, published, list(_kinds()))
     covered: set[Key] = set()
     certificates: list[dict[int, int]] = []
 
+    weight = {
+        key: (20.0 if key[2] < 0 else 5.0 if key[0] == NONE else 1.0) * (1.0 + figures.conf_value)
+        for key, figures in cells.stats.items()
+    }
+
     def cost(keys: set[Key]) -> float:
-        total = 0.0
-        for key in keys:
-            if key in cells.reasons:
-                continue
-            figures = cells.stats[key]
-            weight = 5.0 if key[0] == NONE or key[2] < 0 else 1.0
-            total += weight * (1.0 + figures.conf_value)
-        return total
+        return sum(weight[k] for k in keys if k not in cells.reasons)
 
     queue = sorted(cells.reasons, key=lambda k: (k[0] == NONE, k[2] < 0, k))
     while queue:
@@ -453,15 +534,17 @@ def _complementary(
         if key in covered:
             continue
         best: tuple[float, dict[int, int], set[Key]] | None = None
+        valid = 0
         for change in _candidates(atoms, key, tries):
             touched = _touched(atoms, change)
             if key not in touched:
                 continue
             price = cost(touched)
+            valid += 1
             if best is None or price < best[0]:
                 best = (price, change, touched)
-                if price == 0:
-                    break
+            if price == 0 or valid >= enough:
+                break
         if best is None:  # an empty cell cannot be sensitive; keep it withheld regardless
             continue
         _, change, touched = best
