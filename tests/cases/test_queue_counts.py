@@ -41,3 +41,25 @@ def test_no_case_counts_zero(officer: AbstractBaseUser, coordinator: AbstractBas
     zero = dict.fromkeys((s.value for s in CaseState), 0) | {"mine": 0, "unassigned": 0}
     assert services.queue_counts(officer) == zero
     assert services.queue_counts(coordinator) == zero
+
+
+@pytest.mark.django_db
+def test_destination_filter_finds_any_listed_destination(
+    make_case: MakeCase, officer: AbstractBaseUser
+) -> None:
+    """On PostgreSQL by jsonb containment (GIN index), elsewhere by text; same answers."""
+    only_ae = make_case(destinations=("AE",))
+    both = make_case(destinations=("CN", "AE"))
+    make_case(destinations=("SA",))
+
+    def found(code: str) -> set[int]:
+        chosen = services.QueueFilter(destination=code)
+        return set(services.queue(officer, filters=chosen).values_list("pk", flat=True))
+
+    assert found("ae") == {only_ae.pk, both.pk}
+    assert found("CN") == {both.pk}
+    assert found("US") == set()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'application_destinations'")
+            assert cursor.fetchone() is not None

@@ -406,6 +406,13 @@ def related_cases(case: Case, parties: list[ApplicationParty]) -> list[dict[str,
     related = (
         Case.objects.filter(authority=case.authority)
         .select_related("application")
+        .only(  # what the section shows: not the applications' texts and JSON
+            "state",
+            "opened_at",
+            "application__reference",
+            "application__title",
+            "application__organisation_id",
+        )
         .order_by("-opened_at", "-pk")
     )
     if case.pk is not None:
