@@ -41,7 +41,7 @@ PAGE_FILTERS = (
     "destination=CN",
     "category=4",
 )
-THINK = (float(os.environ.get("LOAD_THINK_MIN", "1")), float(os.environ.get("LOAD_THINK_MAX", "3")))
+THINK = (float(os.environ.get("LOAD_THINK_MIN", "2")), float(os.environ.get("LOAD_THINK_MAX", "8")))
 
 
 class Exporter(HttpUser):

@@ -61,7 +61,7 @@ def main() -> None:
         "--think",
         type=float,
         nargs=2,
-        default=(1.0, 3.0),
+        default=(2.0, 8.0),
         metavar=("MIN", "MAX"),
         help="each user's pause between requests, seconds (uniform)",
     )
