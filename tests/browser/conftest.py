@@ -41,20 +41,42 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
+def live_server(transactional_db: None) -> Iterator[Any]:
+    """A live server for one test, started after the test database and stopped before it."""
+    from django.test.utils import modify_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    with modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
+        server = LiveServer("localhost")
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+@pytest.fixture
 def browser(
     live_server: Any, transactional_db: None, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Browser]:
     """Chromium for one test, started after the database and the live server and stopped
     before them. Playwright's sync API runs an event loop in the test's thread while the test
     builds and reads its data with the ORM there, which Django refuses unless told."""
+    from django.db import connections
+
     assert sync_playwright is not None
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
-        yield launched
-        launched.close()
+        try:
+            yield launched
+        finally:
+            launched.close()
+            # The ORM calls made while Playwright ran opened their own connection (Django's
+            # connections follow the context, and Playwright switches it); close it here, or
+            # PostgreSQL refuses to drop the test database at the end.
+            connections.close_all()
 
 
 class AxeChecker:
