@@ -28,6 +28,7 @@ from licentia.screening import (
     ScreeningResult,
     profile,
     screen,
+    screen_many,
 )
 
 log = logging.getLogger(__name__)
@@ -185,6 +186,6 @@ def screen_parties(
     index, versions = current_index()
     checked = _checked(versions)
     return [
-        Screening(screen(index, q, chosen, threshold=threshold, limit=limit), checked)
-        for q in queries
+        Screening(result, checked)
+        for result in screen_many(index, queries, chosen, threshold=threshold, limit=limit)
     ]
