@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from licentia.errors import InvalidInput
-from licentia.reports import taxonomy
+from licentia.reports import protect, taxonomy
 from licentia.reports.model import (
     MEASURES,
     ROW_DIMENSIONS,
@@ -222,61 +222,61 @@ def _spec_kinds(spec: TableSpec) -> list[tuple[Kind, bool]]:
     return kinds
 
 
-def _keys(cube: Cube, kind: Kind, cyber: IntArray) -> list[IntArray]:
-    t, by_s, by_cy = kind
-    minus = np.full(len(cube), -1, dtype=np.int64)
-    return [
-        np.full(len(cube), t, dtype=np.int64),
-        cube.rows[t] if t != NONE else minus,
-        cube.member_state if by_s else minus,
-        cube.decision,
-        cyber if by_cy else minus,
-    ]
-
-
 def _aggregate(cube: Cube, rules: Rules) -> dict[Key, _Stats]:
-    """The figures of every cell of every kind the tables use, in one pass per kind."""
+    """The figures of every cell of every kind the tables use.
+
+    Cells of a kind are indexed densely (row value x state x decision x flag, a few thousand at
+    most), so sums are `bincount`s; the dominance rule sorts (cell, exporter) pairs once per
+    kind and takes the largest two exporters per cell with segment reductions.
+    """
+    out: dict[Key, _Stats] = {}
+    n = len(cube)
+    if not n:
+        return out
     cyber = cube.cyber
     conf = ~cube.public
-    out: dict[Key, _Stats] = {}
-    if not len(cube):
-        return out
-    n_exporters = int(np.max(cube.exporter)) + 1
-    for kind in _kinds():
-        parts = _keys(cube, kind, cyber)
-        radix = _RADIX
-        key = np.zeros(len(cube), dtype=np.int64)
-        for part, base in zip(parts, radix, strict=True):
-            key = key * base + (part + 1)
-        unique, inverse = np.unique(key, return_inverse=True)
-        inverse = inverse.reshape(-1)
-        size = unique.shape[0]
-        count = np.bincount(inverse, weights=cube.number, minlength=size)
-        value = np.bincount(inverse, weights=cube.value, minlength=size)
-        conf_count = np.bincount(inverse[conf], weights=cube.number[conf], minlength=size)
-        conf_value = np.bincount(inverse[conf], weights=cube.value[conf], minlength=size)
-        top = _top(inverse[conf], cube.exporter[conf], cube.value[conf], size, n_exporters, rules)
-        decoded = _decode(unique)
-        for i in range(size):
-            out[decoded[i]] = _Stats(
-                round(float(count[i])),
-                float(value[i]),
-                round(float(conf_count[i])),
-                float(conf_value[i]),
-                float(top[i]),
-            )
+    exporters, exporter = np.unique(cube.exporter, return_inverse=True)
+    exporter = exporter.reshape(-1)
+    n_exporters = int(exporters.shape[0])
+    number = cube.number.astype(np.float64)
+    n_states = max(len(cube.vocab["member_state"]), 1)
+    zeros = np.zeros(n, dtype=np.int64)
+    for t, by_s, by_cy in _kinds():
+        n_x = max(len(cube.vocab[ROW_DIMENSIONS[t]]), 1) if t != NONE else 1
+        n_s = n_states if by_s else 1
+        n_cy = 2 if by_cy else 1
+        cell = cube.rows[t] if t != NONE else zeros
+        cell = cell * n_s + (cube.member_state if by_s else 0)
+        cell = cell * len(DECISIONS) + cube.decision
+        cell = cell * n_cy + (cyber if by_cy else 0)
+        size = n_x * n_s * len(DECISIONS) * n_cy
+        present = np.bincount(cell, minlength=size)
+        count = np.bincount(cell, weights=number, minlength=size)
+        value = np.bincount(cell, weights=cube.value, minlength=size)
+        conf_count = np.bincount(cell[conf], weights=number[conf], minlength=size)
+        conf_value = np.bincount(cell[conf], weights=cube.value[conf], minlength=size)
+        top = _top(cell[conf], exporter[conf], cube.value[conf], size, n_exporters, rules)
+        found = np.flatnonzero(present)
+        cy = found % n_cy if by_cy else np.full(found.shape[0], -1)
+        rest = found // n_cy
+        d = rest % len(DECISIONS)
+        rest = rest // len(DECISIONS)
+        s = rest % n_s if by_s else np.full(found.shape[0], -1)
+        x = rest // n_s if t != NONE else np.full(found.shape[0], -1)
+        columns = (
+            x.tolist(),
+            s.tolist(),
+            d.tolist(),
+            cy.tolist(),
+            count[found].tolist(),
+            value[found].tolist(),
+            conf_count[found].tolist(),
+            conf_value[found].tolist(),
+            top[found].tolist(),
+        )
+        for xi, si, di, ci, k, v, ck, cv, tp in zip(*columns, strict=True):
+            out[(t, xi, si, di, ci)] = _Stats(round(k), v, round(ck), cv, tp)
     return out
-
-
-def _decode(packed: IntArray) -> list[Key]:
-    radix = _RADIX
-    parts: list[IntArray] = []
-    rest = packed.copy()
-    for base in reversed(radix):
-        parts.append(rest % base - 1)
-        rest = rest // base
-    cy, d, s, x, t = parts
-    return list(zip(t.tolist(), x.tolist(), s.tolist(), d.tolist(), cy.tolist(), strict=True))
 
 
 def _top(
@@ -291,18 +291,23 @@ def _top(
     top = np.zeros(size, dtype=np.float64)
     if not cell.shape[0]:
         return top
-    pair, inverse = np.unique(cell * n_exporters + exporter, return_inverse=True)
-    sums = np.bincount(inverse.reshape(-1), weights=value, minlength=pair.shape[0])
-    owner = pair // n_exporters
-    order = np.lexsort((-sums, owner))
-    owner, sums = owner[order], sums[order]
-    first = np.ones(owner.shape[0], dtype=np.bool_)
-    first[1:] = owner[1:] != owner[:-1]
-    top[owner[first]] = sums[first]
+    pair = cell * n_exporters + exporter
+    order = np.argsort(pair)
+    pair = pair[order]
+    starts = np.flatnonzero(np.concatenate(([True], pair[1:] != pair[:-1])))
+    sums = np.add.reduceat(value[order], starts)
+    owner = pair[starts] // n_exporters  # sorted
+    first = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
+    largest = np.maximum.reduceat(sums, first)
+    top[owner[first]] = largest
     if rules.dominance_n == 2:
-        second = np.zeros(owner.shape[0], dtype=np.bool_)
-        second[1:] = first[:-1] & ~first[1:]
-        np.add.at(top, owner[second], sums[second])
+        segment = np.repeat(np.arange(first.shape[0]), np.diff(np.append(first, sums.shape[0])))
+        at_max = np.flatnonzero(sums == largest[segment])
+        once = at_max[np.concatenate(([True], segment[at_max][1:] != segment[at_max][:-1]))]
+        rest = sums.copy()
+        rest[once] = -np.inf
+        second = np.maximum.reduceat(rest, first)
+        top[owner[first]] += np.where(np.isfinite(second), second, 0.0)
     return top
 
 
@@ -316,244 +321,29 @@ def _sensitive(stats: _Stats, rules: Rules) -> Reason | None:
     return None
 
 
-def _published_keys(spec: TableSpec, stats: Mapping[Key, _Stats]) -> list[tuple[Key, bool]]:
-    """The cells a table shows (non-empty ones), each with whether it is a total."""
-    wanted_d = None if spec.decision is None else DECISIONS.index(spec.decision)
-    wanted_cy = None if spec.cyber is None else int(spec.cyber)
-    kinds: dict[Kind, bool] = dict(_spec_kinds(spec))
-    found = []
+def _by_kind(stats: Mapping[Key, _Stats]) -> dict[Kind, list[Key]]:
+    """The non-empty cells of each kind."""
+    found: dict[Kind, list[Key]] = {}
     for key, figures in stats.items():
-        t, _, s, d, cy = key
-        kind = (t, s >= 0, cy >= 0)
-        if kind not in kinds or figures.count <= 0:
-            continue
-        if wanted_d is not None and d != wanted_d:
-            continue
-        if wanted_cy is not None and cy != wanted_cy:
-            continue
-        found.append((key, kinds[kind]))
+        if figures.count > 0:
+            t, _, s, _, cy = key
+            found.setdefault((t, s >= 0, cy >= 0), []).append(key)
     return found
 
 
-# -- complementary suppression ---------------------------------------------------------------
-
-
-class _Atoms:
-    """The confidential totals of the finest combinations, with the indexes the search uses."""
-
-    def __init__(self, cube: Cube, published: set[Key], kinds: Sequence[Kind]) -> None:
-        conf = ~cube.public
-        cyber = cube.cyber
-        fields = [*(r[conf] for r in cube.rows), cube.member_state[conf], cube.decision[conf]]
-        sizes = [max(len(cube.vocab[n]), 1) for n in ROW_DIMENSIONS]
-        row = np.zeros(int(conf.sum()), dtype=np.int64)
-        for part, base in zip(fields[:4], sizes, strict=True):
-            row = row * base + part
-        n_states = max(len(cube.vocab["member_state"]), 1)
-        col = (fields[4] * len(DECISIONS) + fields[5]) * 2 + cyber[conf]
-        self.n_cols = n_states * len(DECISIONS) * 2
-        pair = row * self.n_cols + col
-        unique, first = np.unique(pair, return_index=True)
-        self.row = unique // self.n_cols
-        self.col = unique % self.n_cols
-        self.codes = np.stack([f[first] for f in fields], axis=1)
-        self.cyber = cyber[conf][first]
-        self.pair = unique  # sorted
-        self.by_col = np.argsort(self.col, kind="stable")
-        self.col_start = np.searchsorted(self.col[self.by_col], np.arange(self.n_cols + 1))
-        self.by_row = np.argsort(self.row, kind="stable")
-        self.sorted_rows = self.row[self.by_row]
-        self.published = published
-        self.kinds = kinds
-        self.sizes = [max(s, 1) for s in sizes]
-        counts = self.col_start[1:] - self.col_start[:-1]
-        self.by_size = np.argsort(-counts, kind="stable")
-        self.by_size = self.by_size[counts[self.by_size] > 0]
-        self._cells: dict[int, tuple[Key, ...]] = {}
-
-    def __len__(self) -> int:
-        return int(self.row.shape[0])
-
-    def find(self, row: int, col: int) -> int | None:
-        wanted = row * self.n_cols + col
-        i = int(np.searchsorted(self.pair, wanted))
-        if i < self.pair.shape[0] and int(self.pair[i]) == wanted:
-            return i
-        return None
-
-    def in_column(self, col: int) -> IntArray:
-        found: IntArray = self.by_col[self.col_start[col] : self.col_start[col + 1]]
-        return found
-
-    def columns_in_group(self, group: int) -> IntArray:
-        """The non-empty columns of one (decision, cyber flag) group, i.e. its states."""
-        size = len(DECISIONS) * 2
-        columns = np.arange(group, self.n_cols, size, dtype=np.int64)
-        counts = self.col_start[columns + 1] - self.col_start[columns]
-        found: IntArray = columns[counts > 0]
-        return found
-
-    def columns_of_row(self, row: int) -> IntArray:
-        lo = int(np.searchsorted(self.sorted_rows, row, side="left"))
-        hi = int(np.searchsorted(self.sorted_rows, row, side="right"))
-        found: IntArray = self.col[self.by_row[lo:hi]]
-        return found
-
-    def cells(self, atom: int) -> tuple[Key, ...]:
-        found = self._cells.get(atom)
-        if found is None:
-            c = self.codes[atom]
-            cy = int(self.cyber[atom])
-            keys = []
-            for t, by_s, by_cy in self.kinds:
-                key = (
-                    t,
-                    int(c[t]) if t != NONE else -1,
-                    int(c[4]) if by_s else -1,
-                    int(c[5]),
-                    cy if by_cy else -1,
-                )
-                if key in self.published:
-                    keys.append(key)
-            found = self._cells[atom] = tuple(keys)
-        return found
-
-    def members(self, key: Key, limit: int) -> list[int]:
-        """Up to `limit` atoms inside cell `key`."""
-        t, x, s, d, cy = key
-        found: list[int] = []
-        n_states = self.n_cols // (len(DECISIONS) * 2)
-        states = [s] if s >= 0 else range(n_states)
-        flags = [cy] if cy >= 0 else [0, 1]
-        for state in states:
-            for flag in flags:
-                col = (state * len(DECISIONS) + d) * 2 + flag
-                atoms = self.in_column(col)
-                if t != NONE and atoms.shape[0]:
-                    atoms = atoms[self.codes[atoms, t] == x]
-                found.extend(atoms[: limit - len(found)].tolist())
-                if len(found) >= limit:
-                    return found
-        return found
-
-
-def _touched(atoms: _Atoms, change: Mapping[int, int]) -> set[Key]:
-    net: dict[Key, int] = {}
-    for atom, sign in change.items():
-        for key in atoms.cells(atom):
-            net[key] = net.get(key, 0) + sign
-    return {key for key, value in net.items() if value}
-
-
-def _candidates(atoms: _Atoms, key: Key, tries: int) -> Iterable[dict[int, int]]:
-    """Small changes of the atoms, cheapest shapes first, each with one atom inside `key`.
-
-    A rectangle moves one decision from atom a to atom b in one column and back from b' to a'
-    in another column of the same group: for every row dimension, either a' and b' agree
-    with a and b, or (where a and b agree) with each other. Row, Union and grand totals
-    stay as they are; only the cells of the two columns where a and b differ change.
-    """
-    group = len(DECISIONS) * 2
-    for a in atoms.members(key, tries):
-        col = int(atoms.col[a])
-        others = atoms.in_column(col)
-        others = others[others != a]
-        if not others.shape[0]:
-            yield {a: 1}
-            continue
-        diff = atoms.codes[others, :4] != atoms.codes[a, :4]
-        order = np.argsort(diff.sum(axis=1), kind="stable")[: tries * 2]
-        pairs = [(int(others[i]), diff[i]) for i in order]
-        in_group = atoms.by_size[atoms.by_size % group == col % group]
-        in_group = in_group[in_group != col][: tries * 3]
-        elsewhere = atoms.by_size[atoms.by_size % group != col % group][:tries]
-        partners = [*in_group.tolist(), *elsewhere.tolist()]
-        for b, differs in pairs:
-            for c2 in partners:
-                found = _partners(atoms, a, b, differs, c2)
-                if found is not None:
-                    yield {a: 1, b: -1, found[0]: -1, found[1]: 1}
-                    break
-        for b, _ in pairs:
-            yield {a: 1, b: -1}
-        columns = atoms.columns_of_row(int(atoms.row[a]))
-        for c2 in columns[columns != col][: tries * 2].tolist():
-            a2 = atoms.find(int(atoms.row[a]), c2)
-            if a2 is not None:
-                yield {a: 1, a2: -1}
-        yield {a: 1}
-
-
-def _partners(
-    atoms: _Atoms, a: int, b: int, differs: BoolArray, col: int
-) -> tuple[int, int] | None:
-    """Atoms a', b' in column `col` closing the rectangle a, b (see `_candidates`)."""
-    inside = atoms.in_column(col)
-    if inside.shape[0] < 2:
-        return None
-    codes = atoms.codes[inside, :4]
-    like_a = np.all(codes[:, differs] == atoms.codes[a, :4][differs], axis=1)
-    like_b = np.all(codes[:, differs] == atoms.codes[b, :4][differs], axis=1)
-    if not like_a.any() or not like_b.any():
-        return None
-    rest = ~differs
-    if not rest.any():
-        return int(inside[np.argmax(like_a)]), int(inside[np.argmax(like_b)])
-    sizes = atoms.sizes
-    packed = np.zeros(inside.shape[0], dtype=np.int64)
-    for t in np.nonzero(rest)[0].tolist():
-        packed = packed * int(sizes[t]) + codes[:, t]
-    common = np.intersect1d(packed[like_a], packed[like_b])
-    if not common.shape[0]:
-        return None
-    value = common[0]
-    a2 = inside[np.argmax(like_a & (packed == value))]
-    b2 = inside[np.argmax(like_b & (packed == value))]
-    return int(a2), int(b2)
-
-
-def _complementary(
-    cube: Cube, cells: _Cells, published: set[Key], tries: int = 2, enough: int = 6
-) -> list[dict[int, int]]:
-    """Withhold cells until every withheld cell is changed by a certificate; return them."""
-    atoms = _Atoms(cube, published, list(_kinds()))
-    covered: set[Key] = set()
-    certificates: list[dict[int, int]] = []
-
-    weight = {
-        key: (20.0 if key[2] < 0 else 5.0 if key[0] == NONE else 1.0) * (1.0 + figures.conf_value)
-        for key, figures in cells.stats.items()
-    }
-
-    def cost(keys: set[Key]) -> float:
-        return sum(weight[k] for k in keys if k not in cells.reasons)
-
-    queue = sorted(cells.reasons, key=lambda k: (k[0] == NONE, k[2] < 0, k))
-    while queue:
-        key = queue.pop(0)
-        if key in covered:
-            continue
-        best: tuple[float, dict[int, int], set[Key]] | None = None
-        valid = 0
-        for change in _candidates(atoms, key, tries):
-            touched = _touched(atoms, change)
-            if key not in touched:
+def _published_keys(spec: TableSpec, by_kind: Mapping[Kind, list[Key]]) -> list[tuple[Key, bool]]:
+    """The cells a table shows (non-empty ones), each with whether it is a total."""
+    wanted_d = None if spec.decision is None else DECISIONS.index(spec.decision)
+    wanted_cy = None if spec.cyber is None else int(spec.cyber)
+    found = []
+    for kind, total in _spec_kinds(spec):
+        for key in by_kind.get(kind, ()):
+            if wanted_d is not None and key[3] != wanted_d:
                 continue
-            price = cost(touched)
-            valid += 1
-            if best is None or price < best[0]:
-                best = (price, change, touched)
-            if price == 0 or valid >= enough:
-                break
-        if best is None:  # an empty cell cannot be sensitive; keep it withheld regardless
-            continue
-        _, change, touched = best
-        certificates.append(change)
-        covered |= touched
-        for other in touched:
-            if other not in cells.reasons:
-                cells.reasons[other] = Reason.COMPLEMENTARY
-    return certificates
+            if wanted_cy is not None and key[4] != wanted_cy:
+                continue
+            found.append((key, total))
+    return found
 
 
 # -- the report ------------------------------------------------------------------------------
@@ -585,19 +375,27 @@ def build(
     rules: Rules | None = None,
     provenance: Provenance | None = None,
     complementary: bool = True,
+    explicit: bool = False,
 ) -> Built:
-    """The report and its certificates; `complementary=False` only for the attack tests."""
+    """The report and its certificates; `complementary=False` only for the attack tests,
+    `explicit=True` to build every certificate as a change of atoms and check its cells."""
     rules = rules or Rules()
     cube = facts if isinstance(facts, Cube) else Cube.from_facts(facts)
     stats = _aggregate(cube, rules)
-    shown = {spec.info.id: _published_keys(spec, stats) for spec in SPECS}
+    by_kind = _by_kind(stats)
+    shown = {spec.info.id: _published_keys(spec, by_kind) for spec in SPECS}
     published = {key for keys in shown.values() for key, _ in keys}
     cells = _Cells(stats={k: stats[k] for k in published})
     for key in published:
         reason = _sensitive(stats[key], rules)
         if reason is not None:
             cells.reasons[key] = reason
-    certificates = _complementary(cube, cells, published) if cells.reasons and complementary else []
+    certificates: list[dict[int, int]] = []
+    if cells.reasons and complementary:
+        values = {key: figures.conf_value for key, figures in cells.stats.items()}
+        certificates = protect.complementary(
+            cube, published, cells.reasons, values, list(_kinds()), explicit=explicit
+        )
     tables = tuple(_table(spec, shown[spec.info.id], cells, cube) for spec in SPECS)
     provenance = provenance or Provenance(
         source="Licentia",
