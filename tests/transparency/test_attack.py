@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from collections import defaultdict
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from licentia.reports.build import build
-from licentia.reports.model import Decision, Fact, Rules
+from licentia.reports.build import Cube, _aggregate, build
+from licentia.reports.model import Decision, Fact, Report, Rules
 from tests.transparency.attacker import recover
 
 G, R, N = Decision.GRANTED, Decision.REFUSED, Decision.NO_LICENCE_REQUIRED
@@ -124,11 +127,109 @@ facts_strategy = st.lists(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = int(os.environ.get("LICENTIA_ATTACK_EXAMPLES", "60"))  # a few hundred locally
+
+
+def withheld(report: Report) -> set[tuple[str, tuple[tuple[str, str], ...]]]:
+    return {
+        (t.id, tuple(sorted(row.keys.items())))
+        for t in report.tables
+        for row in (*t.rows, *t.totals)
+        if row.cells["decisions"].suppressed
+    }
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(facts=facts_strategy, min_count=st.integers(2, 4), k=st.sampled_from([60.0, 85.0]))
 def test_no_withheld_cell_is_recoverable_from_random_cubes(
     facts: list[Fact], min_count: int, k: float
 ) -> None:
-    built = build(facts, year=2026, rules=Rules(min_count=min_count, dominance_k=k))
+    rules = Rules(min_count=min_count, dominance_k=k)
+    built = build(facts, year=2026, rules=rules)
     assert recover(built.report, facts) == []
     assert recover(built.report, facts, measure="decisions") == []
+    # the same choice with every certificate built from atoms and checked against its shape
+    checked = build(facts, year=2026, rules=rules, explicit=True)
+    assert withheld(checked.report) == withheld(built.report)
+
+
+def test_explicit_certificates_change_only_withheld_cells() -> None:
+    """Each certificate, applied to the atoms, changes withheld cells only (and at least one)."""
+    facts = grid()
+    facts += [fact("DE", "CN", "cs-intrusion", 90 + i, 5000 + i, decision=R) for i in range(2)]
+    facts += [fact("IT", d, "3-electronics", 200 + i, 900 + i) for i, d in enumerate("CN US AE")]
+    built = build(facts, year=2026, explicit=True)
+    assert built.certificates
+    assert all(built.certificates)
+    assert recover(built.report, facts) == []
+
+
+def test_a_small_interior_cell_is_protected_by_interior_cells_only() -> None:
+    """One small cell in a dense grid: a rectangle of interior cells, no total withheld."""
+    built = build(grid(), year=2026)
+    table = built.report.table("s4-destination")
+    assert not [r for r in table.totals if r.cells["decisions"].suppressed]
+    reasons = sorted(r.cells["decisions"].reason for r in table.rows)
+    assert reasons.count("min-count") == 1
+    assert reasons.count("complementary") == 3
+    overview = built.report.table("by-destination")
+    assert not [r for r in (*overview.rows, *overview.totals) if r.cells["decisions"].suppressed]
+    assert not built.report.table("decisions").suppressed()
+
+
+def test_the_rectangle_prefers_cells_already_withheld() -> None:
+    """Two small cells in different states and rows: one rectangle protects both."""
+    facts = grid()
+    facts = [f for f in facts if not (f.member_state == "FR" and f.destination == "US")]
+    facts += [fact("FR", "US", "3-electronics", 300, 1234)]
+    built = build(facts, year=2026)
+    table = built.report.table("s4-destination")
+    reasons = sorted(r.cells["decisions"].reason for r in table.rows)
+    assert reasons.count("min-count") == 2
+    assert reasons.count("complementary") == 2
+    assert recover(built.report, facts) == []
+
+
+def test_a_small_union_total_is_protected_by_another_row() -> None:
+    """A destination with two decisions in all: its Union total is withheld, and so is one
+    other row's, never the grand total."""
+    facts = grid()
+    facts += [
+        fact("DE", "BR", "3-electronics", 400, 2500),
+        fact("FR", "BR", "3-electronics", 401, 2600),
+    ]
+    built = build(facts, year=2026)
+    table = built.report.table("s4-destination")
+    union = {r.keys["destination"]: r for r in table.totals if r.keys["member_state"] == "total"}
+    assert union["BR"].cells["decisions"].reason == "min-count"
+    assert not union["total"].cells["decisions"].suppressed
+    assert recover(built.report, facts) == []
+    assert recover(built.report, facts, measure="decisions") == []
+
+
+def test_aggregation_matches_a_plain_count() -> None:
+    """Counts, values and the two largest exporters of each cell, against a direct sum."""
+    facts = grid()
+    facts += [fact("DE", "CN", "3-electronics", 7, 99999), fact("DE", "CN", "3-electronics", 7, 1)]
+    facts += [fact("FR", "AE", "cs-intrusion", 8, 5, decision=R, public=True)]
+    cube = Cube.from_facts(facts)
+    stats = _aggregate(cube, Rules())
+    states, dests = cube.vocab["member_state"], cube.vocab["destination"]
+    for (t, x, s, d, cy), figures in stats.items():
+        if t != 1 or s < 0 or cy >= 0:
+            continue
+        inside = [
+            f
+            for f in facts
+            if f.member_state == states[s]
+            and f.destination == dests[x]
+            and list(Decision).index(f.decision) == d
+        ]
+        assert figures.count == len(inside)
+        assert abs(figures.value - sum(f.value_eur for f in inside)) < 1e-6
+        by_exporter: dict[int, float] = defaultdict(float)
+        for f in inside:
+            if not f.public:
+                by_exporter[f.exporter] += f.value_eur
+        assert figures.conf_count == sum(1 for f in inside if not f.public)
+        assert abs(figures.top - sum(sorted(by_exporter.values(), reverse=True)[:2])) < 1e-6
