@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from licentia.controls.model import ControlEntry, ControlList, OriginRegime, Regime, is_within
 from licentia.errors import InvalidInput
 from licentia.reference.authorities import competent_authority
-from licentia.reference.countries import country
+from licentia.reference.countries import all_countries, country
 from licentia.reference.eu import is_member_state
 from licentia.rules.law import (
     EU001_DESTINATIONS,
@@ -138,12 +138,13 @@ class RuleEngine:
         self._national = tuple(national_measures)
         # Item verdicts depend only on the rule, the entry and the item's own answers.
         self._verdicts: dict[tuple[object, ...], _Verdict] = {}
+        self._items: dict[tuple[Item, str | None], _ResolvedItem] = {}
 
     # -- the entry point -------------------------------------------------------------------
 
     def determine(self, tx: Transaction) -> Determination:
         tx = self._check(tx)
-        work = _Work(tx, [self._resolve(i, item, tx.date) for i, item in enumerate(tx.items)])
+        work = _Work(tx, [self._resolved(i, item, tx.date) for i, item in enumerate(tx.items)])
         self._describe_items(work)
         if tx.activity.is_export:
             self._export(work)
@@ -249,6 +250,22 @@ class RuleEngine:
                     details={"field": f"prior_denials[{index}].member_state"},
                 )
         return tx
+
+    def _resolved(self, index: int, item: Item, day: dt.date) -> _ResolvedItem:
+        """The item looked up, remembered per item and list version (a pure look-up)."""
+        version = (
+            self._list_for(item.list_version, day, f"items[{index}]").version
+            if item.entry is not None
+            else None
+        )
+        key = (item, version)
+        found = self._items.get(key)
+        if found is None:
+            found = self._resolve(index, item, day)
+            if len(self._items) > _VERDICT_CACHE_SIZE:
+                self._items.clear()
+            self._items[key] = found
+        return found
 
     def _resolve(self, index: int, item: Item, day: dt.date) -> _ResolvedItem:
         where = f"items[{index}]"
@@ -1127,9 +1144,23 @@ def _certainty_rank(certainty: Certainty) -> int:
     return _CERTAINTY_ORDER.index(certainty)
 
 
+_ALPHA2 = frozenset(c.alpha2 for c in all_countries())
+
+
 def _canonical(tx: Transaction) -> Transaction:
     """The same transaction with ISO alpha-2 codes (`EL` becomes GR, `uk` GB)."""
 
+    plain = (
+        tx.destination,
+        tx.exporter.established_in,
+        tx.exporter.goods_located_in,
+        tx.purchasing_country,
+        tx.transit_state,
+        *(p.country for p in tx.parties),
+        *(d.member_state for d in tx.prior_denials),
+    )
+    if all(code is None or code in _ALPHA2 for code in plain):
+        return tx
     codes = [
         ("destination", tx.destination),
         ("exporter.established_in", tx.exporter.established_in),
