@@ -222,12 +222,57 @@ def _spec_kinds(spec: TableSpec) -> list[tuple[Kind, bool]]:
     return kinds
 
 
+@dataclass
+class _Level:
+    """The figures of every cell of one kind, densely indexed, with the (cell, exporter) sums
+    of confidential value sorted by cell (for the dominance rule and for coarser kinds)."""
+
+    shape: tuple[int, int, int, int]  # row values, states, decisions, flags (1 if absent)
+    present: FloatArray  # facts in the cell
+    count: FloatArray
+    value: FloatArray
+    conf_count: FloatArray
+    conf_value: FloatArray
+    pair_cell: IntArray
+    pair_exporter: IntArray
+    pair_value: FloatArray
+
+
+def _encode(shape: tuple[int, int, int, int], parts: Sequence[IntArray | int]) -> IntArray:
+    x, s, d, cy = parts
+    _, n_s, n_d, n_cy = shape
+    found = ((np.asarray(x, dtype=np.int64) * n_s + s) * n_d + d) * n_cy + cy
+    return np.asarray(found, dtype=np.int64)
+
+
+def _decode(shape: tuple[int, int, int, int], cell: IntArray) -> list[IntArray]:
+    _, n_s, n_d, n_cy = shape
+    return [cell // (n_cy * n_d * n_s), cell // (n_cy * n_d) % n_s, cell // n_cy % n_d, cell % n_cy]
+
+
+def _sorted_pairs(
+    key: IntArray, value: FloatArray, n_exporters: int
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Sum `value` per packed (cell, exporter) key; the pairs sorted by cell."""
+    if not key.shape[0]:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float64)
+    order = np.argsort(key)
+    key = key[order]
+    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+    sums = np.add.reduceat(value[order], starts)
+    first = key[starts]
+    return first // n_exporters, first % n_exporters, sums
+
+
 def _aggregate(cube: Cube, rules: Rules) -> dict[Key, _Stats]:
     """The figures of every cell of every kind the tables use.
 
     Cells of a kind are indexed densely (row value x state x decision x flag, a few thousand at
-    most), so sums are `bincount`s; the dominance rule sorts (cell, exporter) pairs once per
-    kind and takes the largest two exporters per cell with segment reductions.
+    most), so sums are `bincount`s. The finest kind of each row dimension (by state and flag)
+    is summed from the facts; the coarser kinds (Union level, both flags, no row dimension) from
+    the finer kind's cells and (cell, exporter) sums, so the facts are sorted only four times.
+    The dominance rule takes the largest two exporters per cell with segment reductions.
     """
     out: dict[Key, _Stats] = {}
     n = len(cube)
@@ -236,42 +281,92 @@ def _aggregate(cube: Cube, rules: Rules) -> dict[Key, _Stats]:
     cyber = cube.cyber
     conf = ~cube.public
     exporters, exporter = np.unique(cube.exporter, return_inverse=True)
-    exporter = exporter.reshape(-1)
     n_exporters = int(exporters.shape[0])
+    exporter = exporter.reshape(-1)[conf]
     number = cube.number.astype(np.float64)
     n_states = max(len(cube.vocab["member_state"]), 1)
-    zeros = np.zeros(n, dtype=np.int64)
-    for t, by_s, by_cy in _kinds():
+    n_d = len(DECISIONS)
+
+    def shape(kind: Kind) -> tuple[int, int, int, int]:
+        t, by_s, by_cy = kind
         n_x = max(len(cube.vocab[ROW_DIMENSIONS[t]]), 1) if t != NONE else 1
-        n_s = n_states if by_s else 1
-        n_cy = 2 if by_cy else 1
-        cell = cube.rows[t] if t != NONE else zeros
-        cell = cell * n_s + (cube.member_state if by_s else 0)
-        cell = cell * len(DECISIONS) + cube.decision
-        cell = cell * n_cy + (cyber if by_cy else 0)
-        size = n_x * n_s * len(DECISIONS) * n_cy
-        present = np.bincount(cell, minlength=size)
-        count = np.bincount(cell, weights=number, minlength=size)
-        value = np.bincount(cell, weights=cube.value, minlength=size)
-        conf_count = np.bincount(cell[conf], weights=number[conf], minlength=size)
-        conf_value = np.bincount(cell[conf], weights=cube.value[conf], minlength=size)
-        top = _top(cell[conf], exporter[conf], cube.value[conf], size, n_exporters, rules)
-        found = np.flatnonzero(present)
-        cy = found % n_cy if by_cy else np.full(found.shape[0], -1)
-        rest = found // n_cy
-        d = rest % len(DECISIONS)
-        rest = rest // len(DECISIONS)
-        s = rest % n_s if by_s else np.full(found.shape[0], -1)
-        x = rest // n_s if t != NONE else np.full(found.shape[0], -1)
+        return (n_x, n_states if by_s else 1, n_d, 2 if by_cy else 1)
+
+    def from_facts(t: int) -> _Level:
+        kind_shape = shape((t, True, True))
+        size = int(np.prod(kind_shape))
+        x = cube.rows[t]
+        cell = _encode(kind_shape, (x, cube.member_state, cube.decision, cyber))
+        pc, pe, pv = _sorted_pairs(
+            cell[conf] * n_exporters + exporter, cube.value[conf], n_exporters
+        )
+        return _Level(
+            kind_shape,
+            np.bincount(cell, minlength=size).astype(np.float64),
+            np.bincount(cell, weights=number, minlength=size),
+            np.bincount(cell, weights=cube.value, minlength=size),
+            np.bincount(cell[conf], weights=number[conf], minlength=size),
+            np.bincount(cell[conf], weights=cube.value[conf], minlength=size),
+            pc,
+            pe,
+            pv,
+        )
+
+    def coarser(level: _Level, kind: Kind) -> _Level:
+        t, by_s, by_cy = kind
+        kind_shape = shape(kind)
+        size = int(np.prod(kind_shape))
+        x, s, d, cy = _decode(level.shape, np.arange(int(np.prod(level.shape))))
+        to = _encode(kind_shape, (x if t != NONE else 0, s if by_s else 0, d, cy if by_cy else 0))
+
+        def total(figures: FloatArray) -> FloatArray:
+            return np.bincount(to, weights=figures, minlength=size)
+
+        pc, pe, pv = _sorted_pairs(
+            to[level.pair_cell] * n_exporters + level.pair_exporter, level.pair_value, n_exporters
+        )
+        return _Level(
+            kind_shape,
+            total(level.present),
+            total(level.count),
+            total(level.value),
+            total(level.conf_count),
+            total(level.conf_value),
+            pc,
+            pe,
+            pv,
+        )
+
+    levels: dict[Kind, _Level] = {}
+    for t in range(4):
+        levels[(t, True, True)] = from_facts(t)
+    for kind in sorted(_kinds(), key=lambda k: (-k[1], -k[2])):  # finer kinds first
+        if kind in levels:
+            continue
+        t, by_s, by_cy = kind
+        if t == NONE:
+            parent = (
+                levels[(0, by_s, by_cy)] if (0, by_s, by_cy) in levels else levels[(0, True, True)]
+            )
+            levels[kind] = coarser(parent, kind)
+        else:
+            levels[kind] = coarser(levels.get((t, by_s, True), levels[(t, True, True)]), kind)
+    for kind in _kinds():
+        t, by_s, by_cy = kind
+        level = levels[kind]
+        top = _top(level, rules)
+        found = np.flatnonzero(level.present)
+        x, s, d, cy = _decode(level.shape, found)
+        minus = np.full(found.shape[0], -1)
         columns = (
-            x.tolist(),
-            s.tolist(),
+            (x if t != NONE else minus).tolist(),
+            (s if by_s else minus).tolist(),
             d.tolist(),
-            cy.tolist(),
-            count[found].tolist(),
-            value[found].tolist(),
-            conf_count[found].tolist(),
-            conf_value[found].tolist(),
+            (cy if by_cy else minus).tolist(),
+            level.count[found].tolist(),
+            level.value[found].tolist(),
+            level.conf_count[found].tolist(),
+            level.conf_value[found].tolist(),
             top[found].tolist(),
         )
         for xi, si, di, ci, k, v, ck, cv, tp in zip(*columns, strict=True):
@@ -279,24 +374,12 @@ def _aggregate(cube: Cube, rules: Rules) -> dict[Key, _Stats]:
     return out
 
 
-def _top(
-    cell: IntArray,
-    exporter: IntArray,
-    value: FloatArray,
-    size: int,
-    n_exporters: int,
-    rules: Rules,
-) -> FloatArray:
+def _top(level: _Level, rules: Rules) -> FloatArray:
     """Per cell, the confidential value of its `dominance_n` largest exporters."""
-    top = np.zeros(size, dtype=np.float64)
-    if not cell.shape[0]:
+    top = np.zeros(level.present.shape[0], dtype=np.float64)
+    owner, sums = level.pair_cell, level.pair_value
+    if not owner.shape[0]:
         return top
-    pair = cell * n_exporters + exporter
-    order = np.argsort(pair)
-    pair = pair[order]
-    starts = np.flatnonzero(np.concatenate(([True], pair[1:] != pair[:-1])))
-    sums = np.add.reduceat(value[order], starts)
-    owner = pair[starts] // n_exporters  # sorted
     first = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
     largest = np.maximum.reduceat(sums, first)
     top[owner[first]] = largest

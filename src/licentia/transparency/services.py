@@ -216,15 +216,26 @@ def data_version(year: int, as_of: dt.date) -> str:
 
 _FACT_SQL = (
     "SELECT member_state, item_category, destination, licence_type, end_user_type, outcome, "
-    "COALESCE(exporter_id, 0), public, SUM(number), SUM(value_eur) "
-    "FROM transparency_decisionfact WHERE year = %s AND publish_on <= %s "
-    "GROUP BY member_state, item_category, destination, licence_type, end_user_type, outcome, "
-    "exporter_id, public"
+    "COALESCE(exporter_id, 0), public, number, value_eur "
+    "FROM transparency_decisionfact WHERE year = %s AND publish_on <= %s"
+)
+_CODED = (
+    "member_state",
+    "item_category",
+    "destination",
+    "licence_type",
+    "end_user_type",
+    "decision",
 )
 
 
 def fact_cube(year: int, as_of: dt.date) -> Cube:
-    """The year's published facts as a cube; on PostgreSQL through COPY and Arrow."""
+    """The year's published facts as a cube; on PostgreSQL through COPY and Arrow.
+
+    The facts are read as they are stored (no grouping in the database: grouping a million rows
+    by eight keys costs more in PostgreSQL than summing them in numpy), as CSV parsed by Arrow
+    straight into dictionary-encoded columns.
+    """
     if connection.vendor != "postgresql":
         return Cube.from_rows(fact_rows(year, as_of))
     import pyarrow as pa
@@ -240,13 +251,13 @@ def fact_cube(year: int, as_of: dt.date) -> Cube:
     if not buffer.tell():
         return Cube.from_rows([])
     names = [*_CODED, "exporter", "public", "number", "value"]
-    text = {n: pa.string() for n in _CODED}
+    coded = pa.dictionary(pa.int32(), pa.string())
     table = pacsv.read_csv(
         io.BytesIO(buffer.getvalue()),
         read_options=pacsv.ReadOptions(column_names=names),
         convert_options=pacsv.ConvertOptions(
             column_types={
-                **text,
+                **dict.fromkeys(_CODED, coded),
                 "exporter": pa.int64(),
                 "public": pa.bool_(),
                 "number": pa.int64(),
@@ -259,7 +270,7 @@ def fact_cube(year: int, as_of: dt.date) -> Cube:
     vocab: dict[str, list[str]] = {}
     codes = {}
     for name in _CODED:
-        encoded = table.column(name).dictionary_encode().combine_chunks()
+        encoded = table.column(name).unify_dictionaries().combine_chunks()
         vocab[name] = encoded.dictionary.to_pylist()
         codes[name] = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     return Cube.from_codes(
@@ -272,18 +283,8 @@ def fact_cube(year: int, as_of: dt.date) -> Cube:
     )
 
 
-_CODED = (
-    "member_state",
-    "item_category",
-    "destination",
-    "licence_type",
-    "end_user_type",
-    "decision",
-)
-
-
 def fact_rows(year: int, as_of: dt.date) -> list[tuple[Any, ...]]:
-    """The year's published facts, grouped per exporter in the database (one query)."""
+    """The year's published facts (one query)."""
     with connection.cursor() as cursor:
         cursor.execute(_FACT_SQL, [year, as_of])
         return list(cursor.fetchall())
