@@ -453,7 +453,7 @@ def complementary(
             valid += 1
             if best is None or cost < best[0]:
                 best = (cost, change)
-            if cost == 0 or valid >= 6:
+            if cost == 0 or valid >= 10:
                 break
         if best is not None:  # an empty cell cannot be sensitive; it stays withheld regardless
             accept(key, best[1])
@@ -512,54 +512,63 @@ def _candidates(
             yield {a: 1}
             continue
         diff = atoms.codes[others, :4] != atoms.codes[a, :4]
-        order = np.argsort(diff.sum(axis=1), kind="stable")[: tries * 2]
+        order = np.argsort(diff.sum(axis=1), kind="stable")[: tries * 4]
         pairs = [(int(others[i]), diff[i]) for i in order]
         in_group = atoms.by_size[atoms.by_size % group == col % group]
         in_group = in_group[in_group != col]
         elsewhere = atoms.by_size[atoms.by_size % group != col % group][:tries]
-        partners = [*in_group.tolist(), *elsewhere.tolist()]
         for b, differs in pairs:
-            for c2 in partners:
-                found = _partners(atoms, moves_of, a, b, differs, c2)
-                if found is not None:
-                    yield {a: 1, b: -1, found[0]: -1, found[1]: 1}
-                    break
+            found = _partners(atoms, moves_of, a, b, differs, in_group)
+            found += _partners(atoms, moves_of, a, b, differs, elsewhere)[:1]
+            for a2, b2 in found[: tries + 1]:
+                yield {a: 1, b: -1, a2: -1, b2: 1}
         for b, _ in pairs:
             yield {a: 1, b: -1}
         columns = atoms.columns_of_row(int(atoms.row[a]))
         for c2 in columns[columns != col][: tries * 2].tolist():
-            a2 = atoms.find(int(atoms.row[a]), c2)
-            if a2 is not None:
-                yield {a: 1, a2: -1}
+            same = atoms.find(int(atoms.row[a]), c2)
+            if same is not None:
+                yield {a: 1, same: -1}
         yield {a: 1}
 
 
 def _partners(
-    atoms: Atoms, moves_of: Callable[[int], Moves], a: int, b: int, differs: BoolArray, col: int
-) -> tuple[int, int] | None:
-    """Atoms a', b' in column `col` closing the rectangle a, b (see `_candidates`)."""
+    atoms: Atoms,
+    moves_of: Callable[[int], Moves],
+    a: int,
+    b: int,
+    differs: BoolArray,
+    columns: IntArray,
+) -> list[tuple[int, int]]:
+    """Atoms a', b' closing the rectangle a, b (see `_candidates`), at most one pair in each of
+    `columns`, all columns at once."""
+    if not columns.shape[0]:
+        return []
     u = int(np.argmax(differs))
     index = moves_of(u)
+    rest = np.nonzero(~differs)[0].tolist()
     like = []
     for atom in (a, b):
-        inside = index.atoms_at([col * index.n_x + int(atoms.codes[atom, u])])
+        inside = index.atoms_at((columns * index.n_x + int(atoms.codes[atom, u])).tolist())
         codes = atoms.codes[inside, :4]
         inside = inside[np.all(codes[:, differs] == atoms.codes[atom, :4][differs], axis=1)]
         if not inside.shape[0]:
-            return None
-        like.append(inside)
-    rest = ~differs
-    if not rest.any():
-        return int(like[0][0]), int(like[1][0])
-    packed = []
-    for inside in like:
-        key = np.zeros(inside.shape[0], dtype=np.int64)
-        for t in np.nonzero(rest)[0].tolist():
+            return []
+        key = atoms.col[inside]
+        for t in rest:
             key = key * int(atoms.sizes[t]) + atoms.codes[inside, t]
-        packed.append(key)
-    common = np.intersect1d(packed[0], packed[1])
+        like.append((inside, key))
+    common, first_a, first_b = np.intersect1d(
+        like[0][1], like[1][1], assume_unique=False, return_indices=True
+    )
     if not common.shape[0]:
-        return None
-    a2 = like[0][np.argmax(packed[0] == common[0])]
-    b2 = like[1][np.argmax(packed[1] == common[0])]
-    return int(a2), int(b2)
+        return []
+    column = atoms.col[like[0][0][first_a]]
+    once = np.concatenate(([True], column[1:] != column[:-1]))  # common is sorted by column
+    return list(
+        zip(
+            like[0][0][first_a[once]].tolist(),
+            like[1][0][first_b[once]].tolist(),
+            strict=True,
+        )
+    )
