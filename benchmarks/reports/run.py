@@ -6,8 +6,8 @@ Creates (or reuses) the database `licentia_bench_reports` beside the one named, 
 loads N decision facts with COPY into `transparency_decisionfact` (the table the product
 computes its report from; `sync_facts` fills it from decisions), then times, cold (no cache):
 
-- Licentia: `services` path, SQL grouping + COPY to Arrow + the engine (aggregation, minimum
-  count, dominance, complementary suppression) = the full yearly report;
+- Licentia: `services` path, COPY to Arrow + the engine (aggregation, minimum count,
+  dominance, complementary suppression, tables) = the full yearly report;
 - peer A: pyarrow group-by of the same facts into the same cells, no confidentiality rules;
 - peer B: naive ORM aggregation, one `values().annotate()` query per table, no rules.
 
@@ -310,23 +310,63 @@ def licentia_report(as_of) -> tuple[float, object]:
 
 
 def breakdown(as_of) -> dict[str, float]:
-    """Where the time goes: fetch, aggregation with primary rules, complementary search."""
-    from licentia.reports.build import build
+    """Where the time goes: fetch, aggregation with primary rules, complementary, tables."""
+    from licentia.reports import build as engine
+    from licentia.reports import protect
     from licentia.transparency import services
 
     started = time.perf_counter()
     cube = services.fact_cube(YEAR, as_of)
     fetched = time.perf_counter()
-    build(cube, year=YEAR, complementary=False)
+    rules = engine.Rules()
+    stats = engine._aggregate(cube, rules)
+    by_kind = engine._by_kind(stats)
+    shown = {spec.info.id: engine._published_keys(spec, by_kind) for spec in engine.SPECS}
+    published = {key for keys in shown.values() for key, _ in keys}
+    cells = engine._Cells(stats={k: stats[k] for k in published})
+    for key in published:
+        reason = engine._sensitive(stats[key], rules)
+        if reason is not None:
+            cells.reasons[key] = reason
     primary = time.perf_counter()
-    build(cube, year=YEAR)
+    values = {key: figures.conf_value for key, figures in cells.stats.items()}
+    protect.complementary(cube, published, cells.reasons, values, list(engine._kinds()))
+    protected = time.perf_counter()
+    for spec in engine.SPECS:
+        engine._table(spec, shown[spec.info.id], cells, cube)
     done = time.perf_counter()
     return {
-        "fetch (SQL group-by, COPY, Arrow)": fetched - started,
+        "fetch (COPY, Arrow CSV, dictionary codes)": fetched - started,
         "aggregation + min-count + dominance": primary - fetched,
-        "complementary suppression": (done - primary) - (primary - fetched),
-        "rows after SQL grouping": float(len(cube)),
+        "complementary suppression": protected - primary,
+        "tables": done - protected,
+        "fact rows": float(len(cube)),
     }
+
+
+def shares(report) -> list[tuple[str, int, int, int, int]]:
+    """Per table: cells, withheld, Union-level totals, Union-level totals withheld."""
+    found = []
+    for table in report.tables:
+        rows = [*table.rows, *table.totals]
+        if not rows or "decisions" not in rows[0].cells:
+            continue
+        union = [
+            r
+            for r in rows
+            if r.keys.get("member_state", "total") == "total"
+            and any(v != "total" for k, v in r.keys.items() if k != "decision")
+        ]
+        found.append(
+            (
+                table.id,
+                len(rows),
+                sum(r.cells["decisions"].suppressed for r in rows),
+                len(union),
+                sum(r.cells["decisions"].suppressed for r in union),
+            )
+        )
+    return found
 
 
 def peer_arrow(as_of) -> float:
@@ -401,6 +441,7 @@ def main() -> None:
     if args.reload or DecisionFact.objects.count() != args.decisions:
         load(args.decisions)
     as_of = dt.date(YEAR + 1, 12, 31)
+    print(f"load average (1, 5, 15 min) at the start: {os.getloadavg()}")
     ours, arrow, orm = [], [], []
     report = None
     for _ in range(args.runs):
@@ -431,7 +472,14 @@ def main() -> None:
     print("\nbreakdown of one Licentia run:")
     for name, seconds in breakdown(as_of).items():
         print(f"  {name:44} {seconds:10,.2f}")
-    print(f"\nbudget <= 3 s: {'met' if base <= 3 else 'NOT met'} (median {base:.2f} s)")
+    print("\nwithheld cells per table (Union-level rows: a row value at Union level):")
+    for table_id, n, withheld, union, union_withheld in shares(report):
+        print(
+            f"  {table_id:34} {withheld:6,}/{n:<6,} {100 * withheld / n:5.1f} %   "
+            f"Union rows {union_withheld}/{union}"
+        )
+    print(f"\nload average (1, 5, 15 min) at the end: {os.getloadavg()}")
+    print(f"budget <= 3 s: {'met' if base <= 3 else 'NOT met'} (median {base:.2f} s)")
 
 
 if __name__ == "__main__":

@@ -233,3 +233,31 @@ def test_aggregation_matches_a_plain_count() -> None:
                 by_exporter[f.exporter] += f.value_eur
         assert figures.conf_count == sum(1 for f in inside if not f.public)
         assert abs(figures.top - sum(sorted(by_exporter.values(), reverse=True)[:2])) < 1e-6
+
+
+def test_a_mirrored_rectangle_leaves_the_overview_grid_published() -> None:
+    """Cyber-surveillance items without licence required: one small cell. The rectangle is
+    mirrored among the other items of the same cells (published nowhere by state for that
+    decision), so the destination x Member State overview keeps every figure."""
+    facts = []
+    exporter = 500
+    for state, dest, count in (
+        ("DE", "CN", 5),
+        ("DE", "US", 6),
+        ("DE", "AE", 1),
+        ("FR", "CN", 4),
+        ("FR", "US", 5),
+        ("FR", "AE", 4),
+    ):
+        for item, n in (("cs-intrusion", count), ("3-electronics", 5)):
+            for i in range(n):
+                exporter += 1
+                facts.append(fact(state, dest, item, exporter, 1000 + 7 * i, decision=N))
+    built = build(facts, year=2026, explicit=True)
+    s7 = built.report.table("s7-destination")
+    reasons = sorted(r.cells["decisions"].reason for r in s7.rows)
+    assert reasons.count("min-count") == 1
+    assert reasons.count("complementary") == 3
+    assert not built.report.table("by-destination-and-member-state").suppressed()
+    assert recover(built.report, facts) == []
+    assert recover(built.report, facts, measure="decisions") == []

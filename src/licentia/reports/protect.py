@@ -361,15 +361,20 @@ def complementary(
                 costs.withhold(other)
         return True
 
-    def accept_moves(key: Key, t: int, d: int, cy: int, legs: list[tuple[int, int, int]]) -> bool:
+    def accept_moves(
+        key: Key, t: int, d: int, cy: int, legs: list[tuple[int, int, int]], mirror: bool = False
+    ) -> bool:
         """Accept a change made of moves (state, from row a, to row b) in subtable t: its cells
         follow from the shape (the moves leave every other table unchanged); with `explicit`
-        the atoms are built and the cells checked against them."""
+        the atoms are built and the cells checked against them. A `mirror` change makes the
+        opposite moves among the items of the other cyber-surveillance flag, so that the
+        overview grid (both flags) is left unchanged."""
+        flags = [(cy, 1), (1 - cy, -1)] if mirror else [(cy, 1)]
         cells: set[Key] = set()
         for s, a, b in legs:
             for x in (a, b):
-                cells.add((t, x, s, d, cy))
-                if t == 1:
+                cells.update((t, x, s, d, flag) for flag, _ in flags)
+                if t == 1 and not mirror:
                     cells.add((1, x, s, d, -1))
         if len(legs) == 1:  # a move inside one state changes the rows' Union totals
             _, a, b = legs[0]
@@ -378,9 +383,10 @@ def complementary(
         change: dict[int, int] = {}
         if explicit:
             m = moves_of(t)
-            for i, (s, a, b) in enumerate(legs):
-                path = m.path((s * N_DECISIONS + d) * 2 + cy, a, b)
-                change = _add(change, path, -1 if i else 1)
+            for flag, sign in flags:
+                for i, (s, a, b) in enumerate(legs):
+                    path = m.path((s * N_DECISIONS + d) * 2 + flag, a, b)
+                    change = _add(change, path, -sign if i else sign)
             if touched(atoms, change) != cells:
                 raise RuntimeError(f"certificate of {key} does not change the cells expected")
         return accept_cells(key, cells, change)
@@ -388,35 +394,62 @@ def complementary(
     def groups(d: int, cy: int) -> IntArray:
         return (np.arange(atoms.n_states, dtype=np.int64) * N_DECISIONS + d) * 2 + cy
 
+    def corners(
+        values: Callable[[IntArray, IntArray], FloatArray],
+        g1: int,
+        gs: IntArray,
+        a: int,
+        bs: IntArray,
+    ) -> FloatArray:
+        """Cost of the cells (b, s1), (a, s2), (b, s2) for every state s2 (rows) and b."""
+        n, k = gs.shape[0], bs.shape[0]
+        found: FloatArray = (
+            values(np.full(k, g1), bs)[None, :]
+            + values(gs, np.full(n, a))[:, None]
+            + values(np.repeat(gs, k), np.tile(bs, n)).reshape(n, k)
+        )
+        return found
+
+    def linked(comp: IntArray, gs: IntArray, a: int, bs: IntArray) -> BoolArray:
+        """Whether a and b are connected in each state (rows) for each b (columns)."""
+        at_a = comp[gs, a]
+        found: BoolArray = (at_a[:, None] >= 0) & (comp[gs][:, bs] == at_a[:, None])
+        return found
+
     def rectangle(
-        t: int, a: int, s1: int, d: int, cy: int
-    ) -> tuple[float, list[tuple[int, int, int]]]:
+        t: int, a: int, s1: int, d: int, cy: int, interior: bool
+    ) -> tuple[float, list[tuple[int, int, int]], bool]:
+        """The cheapest rectangle of subtable t around (a, s1): cost, moves, mirrored."""
         m = moves_of(t)
         g1 = (s1 * N_DECISIONS + d) * 2 + cy
         c1 = int(m.comp[g1, a])
         if c1 < 0:
-            return math.inf, []
+            return math.inf, [], False
         bs = np.flatnonzero(m.comp[g1] == c1)
         bs = bs[bs != a]
         if not bs.shape[0]:
-            return math.inf, []
+            return math.inf, [], False
         gs = groups(d, cy)
-        at_a = m.comp[gs, a]
-        ok = (at_a[:, None] >= 0) & (m.comp[gs][:, bs] == at_a[:, None])
+        ok = linked(m.comp, gs, a, bs)
         ok[s1, :] = False
         if not ok.any():
-            return math.inf, []
-        cost = (
-            costs.cell(t, np.full(bs.shape[0], g1), bs)[None, :]
-            + costs.cell(t, gs, np.full(gs.shape[0], a))[:, None]
-            + costs.cell(t, np.repeat(gs, bs.shape[0]), np.tile(bs, gs.shape[0])).reshape(
-                gs.shape[0], bs.shape[0]
-            )
-        )
-        cost = np.where(ok, cost, math.inf)
+            return math.inf, [], False
+        cost = np.where(ok, corners(lambda g, x: costs.cell(t, g, x), g1, gs, a, bs), math.inf)
+        mirrored = False
+        if t == 1 and interior:  # the same rectangle among the other flag's items, reversed
+            other = linked(m.comp, gs ^ 1, a, bs) & linked(m.comp, np.array([g1 ^ 1]), a, bs)
+            inner = costs.interior[1]
+
+            def section(g: IntArray, x: IntArray) -> FloatArray:
+                found: FloatArray = inner[g, x] + inner[g ^ 1, x]
+                return found
+
+            mirror = np.where(ok & other, corners(section, g1, gs, a, bs), math.inf)
+            if mirror.min() < cost.min() - INTERIOR / 2:  # only for fewer cells withheld
+                cost, mirrored = mirror, True
         s2, j = np.unravel_index(int(np.argmin(cost)), cost.shape)
         b = int(bs[j])
-        return float(cost[s2, j]), [(s1, a, b), (int(s2), a, b)]
+        return float(cost[s2, j]), [(s1, a, b), (int(s2), a, b)], mirrored
 
     def row_move(
         t: int, a: int, states: Iterable[int], d: int, cy: int
@@ -471,9 +504,9 @@ def complementary(
         done = False
         if t != NONE and s >= 0:
             flags = [cy] if cy >= 0 else [0, 1]
-            options = [(*rectangle(t, x, s, d, flag), flag) for flag in flags]
-            for _, legs, flag in sorted(options, key=lambda o: o[0]):
-                if legs and accept_moves(key, t, d, flag, legs):
+            options = [(*rectangle(t, x, s, d, flag, cy >= 0), flag) for flag in flags]
+            for _, legs, mirrored, flag in sorted(options, key=lambda o: o[0]):
+                if legs and accept_moves(key, t, d, flag, legs, mirrored):
                     done = True
                     break
             if not done:
@@ -512,14 +545,19 @@ def _candidates(
             yield {a: 1}
             continue
         diff = atoms.codes[others, :4] != atoms.codes[a, :4]
-        order = np.argsort(diff.sum(axis=1), kind="stable")[: tries * 4]
+        distance = diff.sum(axis=1)
+        near = np.flatnonzero(
+            distance
+            <= np.partition(distance, min(tries * 4, distance.shape[0]) - 1)[
+                min(tries * 4, distance.shape[0]) - 1
+            ]
+        )
+        order = near[np.argsort(distance[near], kind="stable")][: tries * 4]
         pairs = [(int(others[i]), diff[i]) for i in order]
         in_group = atoms.by_size[atoms.by_size % group == col % group]
         in_group = in_group[in_group != col]
-        elsewhere = atoms.by_size[atoms.by_size % group != col % group][:tries]
         for b, differs in pairs:
             found = _partners(atoms, moves_of, a, b, differs, in_group)
-            found += _partners(atoms, moves_of, a, b, differs, elsewhere)[:1]
             for a2, b2 in found[: tries + 1]:
                 yield {a: 1, b: -1, a2: -1, b2: 1}
         for b, _ in pairs:
@@ -544,7 +582,7 @@ def _partners(
     `columns`, all columns at once."""
     if not columns.shape[0]:
         return []
-    u = int(np.argmax(differs))
+    u = max(np.nonzero(differs)[0].tolist(), key=lambda d: atoms.sizes[d])  # most selective
     index = moves_of(u)
     rest = np.nonzero(~differs)[0].tolist()
     like = []
