@@ -391,60 +391,39 @@ def complementary(
                 raise RuntimeError(f"certificate of {key} does not change the cells expected")
         return accept_cells(key, cells, change)
 
-    def groups(d: int, cy: int) -> IntArray:
-        return (np.arange(atoms.n_states, dtype=np.int64) * N_DECISIONS + d) * 2 + cy
-
-    def corners(
-        values: Callable[[IntArray, IntArray], FloatArray],
-        g1: int,
-        gs: IntArray,
-        a: int,
-        bs: IntArray,
-    ) -> FloatArray:
-        """Cost of the cells (b, s1), (a, s2), (b, s2) for every state s2 (rows) and b."""
-        n, k = gs.shape[0], bs.shape[0]
-        found: FloatArray = (
-            values(np.full(k, g1), bs)[None, :]
-            + values(gs, np.full(n, a))[:, None]
-            + values(np.repeat(gs, k), np.tile(bs, n)).reshape(n, k)
-        )
-        return found
-
-    def linked(comp: IntArray, gs: IntArray, a: int, bs: IntArray) -> BoolArray:
-        """Whether a and b are connected in each state (rows) for each b (columns)."""
-        at_a = comp[gs, a]
-        found: BoolArray = (at_a[:, None] >= 0) & (comp[gs][:, bs] == at_a[:, None])
-        return found
-
     def rectangle(
         t: int, a: int, s1: int, d: int, cy: int, interior: bool
     ) -> tuple[float, list[tuple[int, int, int]], bool]:
-        """The cheapest rectangle of subtable t around (a, s1): cost, moves, mirrored."""
+        """The cheapest rectangle of subtable t around (a, s1): cost, moves, mirrored.
+
+        Arrays by state (rows) and row value (columns) of the subtable: components, costs."""
         m = moves_of(t)
-        g1 = (s1 * N_DECISIONS + d) * 2 + cy
-        c1 = int(m.comp[g1, a])
+        comp = m.comp[d * 2 + cy :: N_DECISIONS * 2]
+        c1 = int(comp[s1, a])
         if c1 < 0:
             return math.inf, [], False
-        bs = np.flatnonzero(m.comp[g1] == c1)
+        bs = np.flatnonzero(comp[s1] == c1)
         bs = bs[bs != a]
         if not bs.shape[0]:
             return math.inf, [], False
-        gs = groups(d, cy)
-        ok = linked(m.comp, gs, a, bs)
+        ok = (comp[:, a] >= 0)[:, None] & (comp[:, bs] == comp[:, a][:, None])
         ok[s1, :] = False
         if not ok.any():
             return math.inf, [], False
-        cost = np.where(ok, corners(lambda g, x: costs.cell(t, g, x), g1, gs, a, bs), math.inf)
+        price = costs.interior[t][d * 2 + cy :: N_DECISIONS * 2]
+        if t == 1:
+            price = price + costs.grid[d::N_DECISIONS]
+        cost = np.where(ok, price[s1, bs][None, :] + price[:, a][:, None] + price[:, bs], math.inf)
         mirrored = False
         if t == 1 and interior:  # the same rectangle among the other flag's items, reversed
-            other = linked(m.comp, gs ^ 1, a, bs) & linked(m.comp, np.array([g1 ^ 1]), a, bs)
-            inner = costs.interior[1]
-
-            def section(g: IntArray, x: IntArray) -> FloatArray:
-                found: FloatArray = inner[g, x] + inner[g ^ 1, x]
-                return found
-
-            mirror = np.where(ok & other, corners(section, g1, gs, a, bs), math.inf)
+            other = m.comp[d * 2 + 1 - cy :: N_DECISIONS * 2]
+            ok &= (other[:, a] >= 0)[:, None] & (other[:, bs] == other[:, a][:, None])
+            ok &= (other[s1, bs] == other[s1, a])[None, :] & (other[s1, a] >= 0)
+            both = price - costs.grid[d::N_DECISIONS]
+            both = both + costs.interior[1][d * 2 + 1 - cy :: N_DECISIONS * 2]
+            mirror = np.where(
+                ok, both[s1, bs][None, :] + both[:, a][:, None] + both[:, bs], math.inf
+            )
             if mirror.min() < cost.min() - INTERIOR / 2:  # only for fewer cells withheld
                 cost, mirrored = mirror, True
         s2, j = np.unravel_index(int(np.argmin(cost)), cost.shape)
