@@ -9,16 +9,12 @@ Primary suppression. A cell is withheld when its confidential decisions (those n
 full by their authority) number fewer than `min_count`, or when the `dominance_n` largest
 exporters hold at least `dominance_k` per cent of its confidential value.
 
-Complementary suppression by perturbation certificates. The unknowns an attacker faces are the
-"atoms": the confidential totals of each finest combination of all dimensions. For each withheld
-cell the engine looks for a small change of the atoms (move some value from one atom to another
-around a rectangle of atoms, or between two atoms) that changes the withheld cell; it then
-withholds every published cell the change touches. The change keeps every cell still published
-unchanged, so the published tables are equally consistent with the true data and with the
-changed data, in which the withheld cell differs: no combination of published figures (row,
-column and grand totals, across every table sharing them) can recover it. The change moves
-whole decisions and value between non-empty atoms, so counts stay integral and values
-non-negative for a step of one decision (and up to the smallest atom's value).
+Complementary suppression (`licentia.reports.protect`): cells are withheld until every withheld
+cell is changed by a certificate, a change of the atoms (the confidential totals of the finest
+combinations) that leaves every published figure unchanged; certificates are rectangles per 2-D
+subtable (row dimension x Member State) over components of atoms sharing their other dimensions,
+chosen at least cost, with a general search as fallback. No combination of published figures
+(row, column and grand totals, across every table sharing them) can recover a withheld cell.
 """
 
 from __future__ import annotations

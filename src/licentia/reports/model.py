@@ -81,7 +81,7 @@ class Rules:
             "min_count": self.min_count,
             "dominance_n": self.dominance_n,
             "dominance_k": self.dominance_k,
-            "complementary": "perturbation certificates (see docs/transparency.md)",
+            "complementary": "rectangles per 2-D subtable, certificates (see docs/transparency.md)",
         }
 
 
