@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: demo test install lint typecheck test-sqlite test-postgres benchmark clean
+.PHONY: demo test install lint typecheck test-sqlite test-postgres benchmark benchmark-postgres clean
 
 $(BIN)/licentia: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ benchmark: install
 	$(BIN)/python benchmarks/screening/run.py
 	$(BIN)/python benchmarks/rules/run.py
 	$(BIN)/python benchmarks/risk/run.py
+
+# Need PostgreSQL at $(POSTGRES_URL)'s server; each creates and drops its own database.
+benchmark-postgres: install
+	$(BIN)/python benchmarks/reports/run.py
+	$(BIN)/python benchmarks/load/run.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -172,7 +172,7 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int, work: Path) -> 
         "60",
         "--preload",
         "--config",
-        str(HERE / "gunicorn_conf.py"),
+        "python:licentia.web.gunicorn_conf",
     ]
     print(f"gunicorn: {workers} sync workers on port {port}", flush=True)
     return subprocess.Popen(
@@ -200,7 +200,7 @@ def wait_until_up(base: str) -> None:
 
 def warm_up(base: str, accounts: dict, workers: int) -> None:
     """Queue loads on every worker, so no measured request pays for a first import. The
-    engines (screening index, rule engine, indicators) are warmed by `gunicorn_conf.py`."""
+    engines (screening index, rule engine, indicators) are warmed by `licentia.web.gunicorn_conf`."""
     officer = accounts["officers"][0]
 
     def get(path: str, headers: dict[str, str]) -> None:
