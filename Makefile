@@ -49,7 +49,7 @@ benchmark: install
 
 # Need PostgreSQL at $(POSTGRES_URL)'s server; each creates and drops its own database.
 benchmark-postgres: install
-	$(BIN)/python benchmarks/reports/run.py
+	DATABASE_URL='$(POSTGRES_URL)' $(BIN)/python benchmarks/reports/run.py
 	$(BIN)/python benchmarks/load/run.py
 
 clean:
