@@ -261,3 +261,34 @@ def test_a_mirrored_rectangle_leaves_the_overview_grid_published() -> None:
     assert not built.report.table("by-destination-and-member-state").suppressed()
     assert recover(built.report, facts) == []
     assert recover(built.report, facts, measure="decisions") == []
+
+
+dense_strategy = st.lists(
+    st.builds(
+        fact,
+        st.sampled_from(STATES),
+        st.sampled_from(DESTINATIONS),
+        st.sampled_from(["3-electronics", "cs-intrusion"]),
+        st.integers(0, 30),
+        st.integers(1, 5000),
+        decision=st.sampled_from([G, G, R, N]),
+        public=st.sampled_from([False] * 19 + [True]),
+    ),
+    min_size=30,
+    max_size=90,
+)
+
+
+@settings(
+    max_examples=max(EXAMPLES // 3, 10),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(facts=dense_strategy, min_count=st.integers(2, 4))
+def test_no_withheld_cell_is_recoverable_from_dense_random_cubes(
+    facts: list[Fact], min_count: int
+) -> None:
+    """Denser cubes (few profiles), where most certificates are rectangles and mirrors."""
+    built = build(facts, year=2026, rules=Rules(min_count=min_count), explicit=True)
+    assert recover(built.report, facts) == []
+    assert recover(built.report, facts, measure="decisions") == []
