@@ -9,7 +9,6 @@ validators untouched, so the next run downloads again.
 
 from __future__ import annotations
 
-import http.client
 import tempfile
 import urllib.error
 import urllib.request
@@ -20,12 +19,11 @@ from pathlib import Path
 from django.utils import timezone
 
 from licentia import __version__
-from licentia.errors import ImportFailed, NotFound
+from licentia.errors import NotFound
+from licentia.fetch import NotModified, fetch
 from licentia.partylists.models import DownloadState
 from licentia.partylists.services import ImportResult, import_list
 
-_CHUNK = 1024 * 1024
-_TIMEOUT = 120
 MAX_BYTES = 300 * 1024 * 1024
 
 
@@ -126,8 +124,8 @@ def update_list(*, source: str, url: str | None = None) -> UpdateResult:
     with tempfile.TemporaryDirectory(prefix="licentia-list-") as folder:
         target = Path(folder) / f"{source}.download"
         try:
-            etag, last_modified = _fetch(request, target)
-        except _NotModified:
+            etag, last_modified = fetch(request, target, max_bytes=MAX_BYTES)
+        except NotModified:
             _remember(source, address, state, None, None, touch_only=True)
             return UpdateResult(source, Outcome.NOT_MODIFIED)
         result = import_list(target, publication.file_format)
@@ -135,46 +133,6 @@ def update_list(*, source: str, url: str | None = None) -> UpdateResult:
     return UpdateResult(
         source, Outcome.IMPORTED if result.created else Outcome.UNCHANGED, imported=result
     )
-
-
-class _NotModified(Exception):
-    pass
-
-
-def _fetch(request: urllib.request.Request, target: Path) -> tuple[str, str]:
-    """Stream the body to `target`; the validators the server sent come back."""
-    try:
-        with urllib.request.urlopen(request, timeout=_TIMEOUT) as response:
-            expected = response.headers.get("Content-Length")
-            written = 0
-            with target.open("wb") as handle:
-                while chunk := response.read(_CHUNK):
-                    written += len(chunk)
-                    if written > MAX_BYTES:
-                        raise ImportFailed(
-                            f"the download is larger than {MAX_BYTES // (1024 * 1024)} MB",
-                            source=request.full_url,
-                        )
-                    handle.write(chunk)
-            if expected is not None and expected.isdigit() and written != int(expected):
-                raise ImportFailed(
-                    f"the download stopped after {written} of {expected} bytes",
-                    source=request.full_url,
-                    position=f"byte {written}",
-                )
-            return response.headers.get("ETag", ""), response.headers.get("Last-Modified", "")
-    except urllib.error.HTTPError as exc:
-        exc.close()  # the error carries the open response
-        if exc.code == 304:
-            raise _NotModified from exc
-        raise ImportFailed(
-            f"the publisher answered HTTP {exc.code} {exc.reason}", source=request.full_url
-        ) from exc
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise ImportFailed(f"the download failed: {reason}", source=request.full_url) from exc
-    except (http.client.HTTPException, OSError) as exc:  # IncompleteRead: a short body
-        raise ImportFailed(f"the download broke off: {exc}", source=request.full_url) from exc
 
 
 def _remember(
