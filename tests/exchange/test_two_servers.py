@@ -6,8 +6,9 @@ peer would (signed HTTP requests), and reads each server's database to check wha
 
 Covered: push right after commit, both directions; a resend of the same envelope (applied once);
 a tampered envelope (refused, audited); a lost connection recovered by B pulling, and by A pushing
-again; out-of-order arrival (held, then applied in order); the coordination message types when
-the coordination app is installed. The variant matches the suite's database: two SQLite files,
+again; out-of-order arrival (held, then applied in order). Then, with the coordination app
+installed, its workflow on both servers through each authority's API, which sends every
+coordination message type, one of them through an outage. The variant matches the suite's database: two SQLite files,
 or two PostgreSQL databases created and dropped on the suite's server.
 """
 
@@ -27,7 +28,6 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -38,10 +38,8 @@ from django.db import connection
 from django.utils import timezone
 
 from licentia.exchange.envelope import AUTH_HEADER, SigningKey, sign_request
-from tests.exchange import coordination_messages
 
 PROJECT = Path(__file__).resolve().parents[2]
-STANDALONE_KINDS = {"denial-notice", "denial-update", "consultation-request", "catch-all-notice"}
 
 
 @dataclass(frozen=True)
@@ -482,40 +480,233 @@ def test_two_servers_exchange_with_outage_resend_tampering_and_reordering(
     for server in (a, b):
         assert "intact" in server.run("audit", "verify").stdout
 
-    # 8. Coordination messages, applied by the coordination app on the receiving side (when that
-    #    app is installed). Replies, extensions, reviews and grants answer objects the receiver
-    #    made through its own workflow, so they are left to a test that drives that workflow.
+
+# -- the coordination workflow across the two deployments ------------------------------------
+
+END_USER = {"name": "Okhrana Systems LLC", "country": "RU", "address": "Ulitsa Lenina 5, Moscow"}
+
+
+@dataclass(frozen=True)
+class Authority:
+    """One Member State's licensing authority on its server, as its officer reaches it."""
+
+    server: Server
+    token: str
+    case: int
+    criteria: list[str]
+
+    def api(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        """The officer's request to /api/v1/coordination/... or /api/v1/cases/...; fails on
+        anything but 2xx."""
+        status, answer = self.try_api(method, path, body)
+        assert 200 <= status < 300, (method, path, status, answer)
+        return answer
+
+    def try_api(
+        self, method: str, path: str, body: dict[str, Any] | None = None
+    ) -> tuple[int, Any]:
+        request = urllib.request.Request(
+            self.server.url + "api/v1/" + path,
+            data=json.dumps(body).encode() if body is not None else None,
+            method=method,
+            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=20) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, json.loads(error.read())
+
+    def recommend(self, outcome: str, *, refusal_criteria: tuple[str, ...] = ()) -> None:
+        """Assign the case, assess every criterion, recommend."""
+        self.api("POST", f"cases/{self.case}/assign", {})
+        for criterion in (*self.criteria, *refusal_criteria):
+            ground = criterion in refusal_criteria
+            self.api(
+                "PUT",
+                f"cases/{self.case}/assessments",
+                {
+                    "criterion": criterion,
+                    "finding": "refusal-ground" if ground else "no-concern",
+                    "reasoning": "Risk of use for internal repression."
+                    if ground
+                    else "Checked against the dossier.",
+                },
+            )
+        self.api(
+            "POST",
+            f"cases/{self.case}/recommendation",
+            {
+                "outcome": outcome,
+                "reasoning": "The operator's lawful-interception safeguards were verified on site."
+                if outcome == "grant"
+                else "Clear risk of use for internal repression.",
+                "refusal_criteria": list(refusal_criteria),
+                "validity_months": 12 if outcome == "grant" else None,
+            },
+        )
+
+
+def set_up(server: Server, **kwargs: Any) -> Authority:
+    assert server.operator is not None
+    assert server.operator.stdin
+    assert server.operator.stdout
+    request = {"call": "tests.exchange.authorities:authority_with_case", "kwargs": kwargs}
+    server.operator.stdin.write(json.dumps(request) + "\n")
+    server.operator.stdin.flush()
+    answer = json.loads(server.operator.stdout.readline() or "{}")
+    assert "result" in answer, answer.get("error", answer)
+    made = answer["result"]
+    return Authority(server, made["token"], made["case"], made["criteria"])
+
+
+def received(server: Server) -> list[tuple[str, str]]:
+    """(kind, sender) of each coordination message the server applied, in order."""
+    rows = server.rows("SELECT kind, sender FROM coordination_incomingmessage ORDER BY id")
+    return [(kind, sender) for kind, sender in rows]
+
+
+def test_two_servers_run_the_coordination_workflow(servers: tuple[Server, Server]) -> None:
+    """Every coordination message type, each made by an authority's own workflow on its server
+    (through the API) and applied by the coordination app of the other: DE refuses and amends
+    its denial; FR finds the essentially identical transaction, is stopped from granting, and
+    consults DE; DE extends and (after a lost connection) replies; FR grants despite the denial;
+    DE imposes a catch-all requirement and FR agrees with it."""
     if not apps.is_installed("licentia.coordination"):
-        return
-    by_state = {"DE": (a, b), "FR": (b, a)}
-    for server, name in ((a, "BAFA"), (b, "SBDU")):
-        server.execute(
-            "INSERT INTO accounts_organisation (name, kind, member_state, eori) VALUES (%s, %s, %s, %s)",
-            name,
-            "authority",
-            server.member_state,
-            "",
-        )
-    sent: list[str] = []
-    for state, kind, payload in coordination_messages.messages(date.today()):
-        if kind not in STANDALONE_KINDS:
-            continue
-        sender, receiver = by_state[state]
-        line = {"kind": kind, "payload": payload, "from": state, "to": [receiver.member_state]}
-        (sender.root / "coordination.jsonl").write_text(json.dumps(line))
-        sender.run("exchange", "publish", "--file", str(sender.root / "coordination.jsonl"))
-        applied = receiver.rows(
-            "SELECT kind FROM coordination_incomingmessage WHERE message_id = %s",
-            payload["message_id"]
-            if receiver.database_url.startswith("postgres")
-            else payload["message_id"].replace("-", ""),
-        )
-        assert applied == [(kind,)], (
-            kind,
-            receiver.rows(
-                "SELECT state, last_error FROM exchange_inboxmessage ORDER BY id DESC LIMIT 1"
-            ),
-        )
-        sent.append(kind)
-    assert sent == sorted(STANDALONE_KINDS, key=sent.index)
-    assert len(sent) == len(STANDALONE_KINDS)
+        pytest.skip("the coordination app is not installed")
+    a, b = servers
+    bafa = set_up(a, member_state="DE", authority="BAFA", exporter="Acme Surveillance GmbH",
+                  end_user=END_USER)  # fmt: skip
+    sbdu = set_up(b, member_state="FR", authority="SBDU", exporter="Vision Sécurité SAS",
+                  end_user=END_USER | {"name": "OKHRANA SYSTEMS, LLC"})  # fmt: skip
+
+    # 1. DE refuses: the refusal is notified as a denial, pushed to FR and applied there.
+    bafa.recommend("refuse", refusal_criteria=("cp-2",))
+    bafa.api("POST", f"cases/{bafa.case}/decision", {})
+    (own,) = bafa.api("GET", "coordination/denials")
+    assert (own["member_state"], own["kind"], own["criteria"]) == ("DE", "refusal", ["cp-2"])
+    assert received(b) == [("denial-notice", "DE")]
+    (notice,) = sbdu.api("GET", "coordination/denials")
+    assert (notice["uid"], notice["local"], notice["authority"]) == (own["uid"], False, "BAFA")
+    assert notice["items"][0]["entry"] == "5A001.j"
+    assert notice["end_users"][0]["name"] == "Okhrana Systems LLC"
+
+    # 2. DE amends its denial (Art 16(3)); FR holds the amended notice.
+    bafa.api(
+        "POST",
+        f"coordination/denials/{own['id']}/review",
+        {"outcome": "amend", "reason": "Reasoning completed", "changes": {
+            "reasoning": "Clear risk of use for internal repression of journalists."}},
+    )  # fmt: skip
+    assert received(b)[-1] == ("denial-update", "DE")
+    notice = sbdu.api("GET", f"coordination/denials/{notice['id']}")
+    assert notice["reasoning"] == "Clear risk of use for internal repression of journalists."
+    assert notice["state"] == "amended"
+
+    # 3. FR's case is essentially identical (same end user written differently, same entry):
+    #    the match shows with its evidence, and a grant is refused until DE is consulted.
+    matches = sbdu.api("GET", f"coordination/cases/{sbdu.case}/matches")
+    (match,) = matches["matches"]
+    assert (match["notice"], match["member_state"]) == (own["uid"], "DE")
+    assert match["score"] > 0.8, match
+    assert matches["consultations_needed"] == [
+        {"member_state": "DE", "denials": [own["uid"]], "consultation": None, "completed": False}
+    ]
+    sbdu.recommend("grant")
+    status, stopped = sbdu.try_api("POST", f"cases/{sbdu.case}/decision", {})
+    assert (status, stopped["code"]) == (409, "consultation_required"), stopped
+
+    # 4. FR consults DE (Art 16(5)); DE receives it with its own denial attached.
+    asked = sbdu.api(
+        "POST",
+        "coordination/consultations",
+        {"case": sbdu.case, "kind": "art16-5", "consulted_member_state": "DE",
+         "question": "Is this essentially identical to your refusal?",
+         "denials": [notice["id"]]},
+    )  # fmt: skip
+    assert received(a) == [("consultation-request", "FR")]
+    (incoming,) = bafa.api("GET", "coordination/consultations")
+    assert (incoming["uid"], incoming["denials"], incoming["deadline"]) == (
+        asked["uid"],
+        [own["uid"]],
+        asked["deadline"],
+    )
+    assert incoming["subject"]["end_users"][0]["name"] == "OKHRANA SYSTEMS, LLC"
+
+    # 5. DE takes 5 more working days; FR's deadline moves with it.
+    extended = bafa.api(
+        "POST",
+        f"coordination/consultations/{incoming['id']}/extend",
+        {"working_days": 5, "reason": "Technical assessment of the probe pending"},
+    )
+    assert received(b)[-1] == ("consultation-extension", "DE")
+    mine = sbdu.api("GET", f"coordination/consultations/{asked['id']}")
+    assert (mine["extended_by"], mine["deadline"]) == (5, extended["deadline"])
+    assert mine["deadline"] > asked["deadline"]
+
+    # 6. FR's server is down when DE replies: the reply waits in DE's outbox and is sent
+    #    again once FR is back; FR applies it once.
+    b.stop()
+    bafa.api(
+        "POST",
+        f"coordination/consultations/{incoming['id']}/reply",
+        {"outcome": "objection", "reply": "Same end user as our refusal; we object."},
+    )
+    assert a.outbox()[max(a.outbox())][:2] == ("pending", "")
+    b.start()
+    assert "pushed 1" in a.run("exchange", "sync", "--force").stdout
+    assert a.run("exchange", "sync", "--force").exit_code == 0
+    assert received(b)[-1] == ("consultation-reply", "DE")
+    mine = sbdu.api("GET", f"coordination/consultations/{asked['id']}")
+    assert (mine["state"], mine["outcome"]) == ("replied", "objection")
+
+    # 7. The Art 16(5) objection does not bind: FR grants, and DE hears of the grant despite
+    #    its denial, with the reasons and the consultation.
+    sbdu.api("POST", f"cases/{sbdu.case}/decision", {})
+    assert received(a)[-1] == ("grant-despite-denial", "FR")
+    (grant,) = bafa.api("GET", "coordination/grants-despite-denial")
+    assert (grant["member_state"], grant["denials"], grant["consultations"]) == (
+        "FR",
+        [own["uid"]],
+        [asked["uid"]],
+    )
+    assert "verified on site" in grant["reasons"]
+
+    # 8. DE imposes a catch-all requirement on a non-listed item (Art 5(1)); FR reviews it
+    #    (Art 5(5)) and agrees; DE records FR's answer.
+    imposed = bafa.api(
+        "POST",
+        "coordination/catch-alls",
+        {"basis": "art5-1", "destinations": ["RU"], "end_users": [END_USER],
+         "items": [{"description": "Facial recognition software for city cameras"}],
+         "reasoning": "Intended for the repression of protesters"},
+    )  # fmt: skip
+    assert received(b)[-1] == ("catch-all-notice", "DE")
+    (catch_all,) = sbdu.api("GET", "coordination/catch-alls")
+    assert catch_all["uid"] == imposed["uid"]
+    (review,) = [r for r in catch_all["reviews"] if r["member_state"] == "FR"]
+    assert review["state"] == "pending"
+    sbdu.api("POST", f"coordination/catch-alls/{catch_all['id']}/review", {"agree": True})
+    assert received(a)[-1] == ("catch-all-review", "FR")
+    reviews = bafa.api("GET", f"coordination/catch-alls/{imposed['id']}")["reviews"]
+    assert [r["state"] for r in reviews if r["member_state"] == "FR"] == ["agreed"]
+
+    # Every message type crossed, each applied once; nothing held or failed; chains intact.
+    kinds = {kind for kind, _ in received(a) + received(b)}
+    assert kinds == {
+        "denial-notice",
+        "denial-update",
+        "consultation-request",
+        "consultation-extension",
+        "consultation-reply",
+        "grant-despite-denial",
+        "catch-all-notice",
+        "catch-all-review",
+    }
+    assert len(received(a)) == 3
+    assert len(received(b)) == 5
+    for server in (a, b):
+        (status,) = json.loads(server.run("exchange", "status", "--json").stdout)
+        assert status | {"held": 0, "failed": 0, "pending": 0} == status, status
+        assert "intact" in server.run("audit", "verify").stdout
