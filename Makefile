@@ -46,6 +46,7 @@ benchmark: install
 	$(BIN)/python benchmarks/screening/run.py
 	$(BIN)/python benchmarks/rules/run.py
 	$(BIN)/python benchmarks/risk/run.py
+	$(BIN)/python benchmarks/coordination/run.py
 
 # Need PostgreSQL at $(POSTGRES_URL)'s server; each creates and drops its own database.
 benchmark-postgres: install

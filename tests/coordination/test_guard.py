@@ -156,3 +156,28 @@ def test_a_grant_on_appeal_revokes_the_own_refusal_notice(
     services.decide(case, actor=officer_de)
     notice.refresh_from_db()
     assert notice.state == "revoked"
+
+
+def test_the_kept_denial_index_follows_every_change(
+    make_case: MakeCase, officer_fr: AbstractBaseUser, de: Organisation
+) -> None:
+    """The index of valid denials is kept between checks, and every change is seen: a new
+    denial, an amendment of its end user, a revocation."""
+    from licentia.coordination import decisions, denials
+
+    case = make_case("DE", end_user="Gulf Telecom Operations LLC")
+    assert decisions.matches_for_case(case) == []
+    notice = refuse(make_case("FR", end_user="Gulf Telecom Operations"), officer_fr)
+    assert [m.notice.uid for m in decisions.matches_for_case(case)] == [notice.uid]
+    kept = decisions._kept[0]
+    assert [m.notice.uid for m in decisions.matches_for_case(case)] == [notice.uid]
+    assert decisions._kept[0] is kept  # nothing changed: not rebuilt
+
+    moved = {"name": "Harbour Logistics BV", "country": "NL", "type": "private"}
+    denials.amend(notice, changes={"end_users": [moved]}, reason="Wrong party", actor=officer_fr)
+    assert decisions.matches_for_case(case) == []
+    back = {"name": "Gulf Telecom Operations", "country": "AE", "type": "telecom-operator"}
+    denials.amend(notice, changes={"end_users": [back]}, reason="Party restored", actor=officer_fr)
+    assert [m.notice.version for m in decisions.matches_for_case(case)] == [3]
+    denials.revoke(notice, reason="End user dissolved.", actor=officer_fr)
+    assert decisions.matches_for_case(case) == []

@@ -8,6 +8,7 @@ the case as it was.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from licentia.audit.services import Actor, record
 from licentia.cases.models import Case, Outcome, RestrictiveKind
 from licentia.coordination import catchall, denials, facts, outbox
 from licentia.coordination.common import tell_authorities
-from licentia.coordination.matching import Match, find_matches
+from licentia.coordination.matching import DenialIndex, Match
 from licentia.coordination.models import (
     Consultation,
     ConsultationKind,
@@ -83,21 +84,44 @@ class DenialMatch:
 def matches_for_case(case: Case) -> list[DenialMatch]:
     """The valid denials of other Member States for transactions essentially identical to the
     case's (Art 2(22), Art 16(5)), best first."""
-    candidates = {
-        str(n.uid): n for n in denials.valid_denials_of_others(case.authority.member_state)
-    }
-    denied = [
-        facts.transaction(
-            key,
-            items=n.items,
-            end_users=n.end_users,
-            consignees=n.consignees,
-            destinations=n.destinations,
+    found = _denial_index().matches(facts.case_transaction(case))
+    others = denials.valid_denials_of_others(case.authority.member_state)
+    notices = {str(n.uid): n for n in others.filter(uid__in=[m.key for m in found])}
+    return [DenialMatch(notices[m.key], m) for m in found if m.key in notices]
+
+
+@dataclass(frozen=True)
+class _KeptIndex:
+    denials: frozenset[tuple[uuid.UUID, int]]  # (uid, version) of each denial indexed
+    index: DenialIndex
+
+
+# One per process, of every valid denial: building it takes about a second for 4,000 denials
+# and checking a case against it a few ms (benchmarks/coordination), so it is rebuilt only
+# when a valid denial was added, changed (its version) or left the valid set. Compared by
+# uid, not row id, so that a restored database never passes for the one indexed.
+_kept: list[_KeptIndex] = []
+
+
+def _denial_index() -> DenialIndex:
+    valid = denials.valid_denials()
+    current = frozenset(valid.values_list("uid", "version"))
+    if not _kept or _kept[0].denials != current:
+        notices = list(valid)
+        index = DenialIndex(
+            [
+                facts.transaction(
+                    str(n.uid),
+                    items=n.items,
+                    end_users=n.end_users,
+                    consignees=n.consignees,
+                    destinations=n.destinations,
+                )
+                for n in notices
+            ]
         )
-        for key, n in candidates.items()
-    ]
-    found = find_matches(facts.case_transaction(case), denied)
-    return [DenialMatch(candidates[m.key], m) for m in found]
+        _kept[:] = [_KeptIndex(frozenset((n.uid, n.version) for n in notices), index)]
+    return _kept[0].index
 
 
 def prior_denials_section(case: Case, recorded: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from licentia.audit.services import Actor, apply_transition, record
@@ -304,10 +305,11 @@ def _stage(due: date, day: date) -> str | None:
     return str(min(reached)) if reached else None
 
 
-def valid_denials_of_others(member_state: str) -> list[DenialNotice]:
+def valid_denials() -> QuerySet[DenialNotice]:
+    """The denial notices that stand (not revoked), of every Member State."""
+    return DenialNotice.objects.filter(state__in=VALID_DENIAL_STATES)
+
+
+def valid_denials_of_others(member_state: str) -> QuerySet[DenialNotice]:
     """The valid denial notices of every other Member State (Art 16(5))."""
-    return list(
-        DenialNotice.objects.filter(state__in=VALID_DENIAL_STATES).exclude(
-            member_state=member_state
-        )
-    )
+    return valid_denials().exclude(member_state=member_state)
