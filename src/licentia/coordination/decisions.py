@@ -108,18 +108,7 @@ def _denial_index() -> DenialIndex:
     current = frozenset(valid.values_list("uid", "version"))
     if not _kept or _kept[0].denials != current:
         notices = list(valid)
-        index = DenialIndex(
-            [
-                facts.transaction(
-                    str(n.uid),
-                    items=n.items,
-                    end_users=n.end_users,
-                    consignees=n.consignees,
-                    destinations=n.destinations,
-                )
-                for n in notices
-            ]
-        )
+        index = DenialIndex([facts.denied_transaction(n) for n in notices])
         _kept[:] = [_KeptIndex(frozenset((n.uid, n.version) for n in notices), index)]
     return _kept[0].index
 

@@ -9,6 +9,7 @@ from typing import Any
 from licentia.applications.models import Application, ApplicationParty, GoodsLine
 from licentia.cases.models import Case
 from licentia.coordination.matching import ItemRecord, PartyRecord, Transaction
+from licentia.coordination.models import DenialNotice
 from licentia.rules.model import PartyRole
 
 ROLES = (PartyRole.END_USER, PartyRole.CONSIGNEE)
@@ -92,6 +93,17 @@ def transaction(
         + tuple(PartyRecord.of(PartyRole.CONSIGNEE, p) for p in consignees),
         items=tuple(ItemRecord.of(i) for i in items),
         destinations=tuple(destinations),
+    )
+
+
+def denied_transaction(notice: DenialNotice) -> Transaction:
+    """The matcher's view of a denial notice, keyed by its uid."""
+    return transaction(
+        str(notice.uid),
+        items=notice.items,
+        end_users=notice.end_users,
+        consignees=notice.consignees,
+        destinations=notice.destinations,
     )
 
 

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from licentia.audit.services import apply_transition, record
 from licentia.cases.models import Criterion, RestrictiveKind
-from licentia.coordination import catchall, consultations
+from licentia.coordination import catchall, consultations, rechecks
 from licentia.coordination.common import authority_of, tell_authorities
 from licentia.coordination.models import (
     CatchAllBasis,
@@ -297,6 +297,7 @@ def _denial_notice(message: DenialNoticeMessage, sender: str) -> DenialNotice:
         **_denial_content(fields),
     )
     record(actor=None, action="denial.receive", obj=notice, to_state=notice.state)
+    transaction.on_commit(rechecks.check_open_cases_logged)
     tell_authorities(
         f"{notice.authority_name} ({notice.member_state}) notified a denial: "
         f"{notice.get_kind_display()} for {', '.join(notice.destinations) or 'no destination'}",
@@ -318,6 +319,7 @@ def _denial_update(message: DenialUpdateMessage, sender: str) -> DenialNotice:
     apply_transition(
         notice, DENIAL, message.transition, actor=None, reason=message.reason, changes=changes
     )
+    transaction.on_commit(rechecks.check_open_cases_logged)
     tell_authorities(
         f"{notice.authority_name} ({sender}) updated its denial notice "
         f"({message.transition}): {message.reason}",

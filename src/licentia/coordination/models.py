@@ -103,6 +103,10 @@ class DenialNotice(models.Model):
     )
     withheld = models.JSONField(default=list, help_text="What confidentiality left out")
     received_at = models.DateTimeField(null=True, blank=True)
+    cases_checked_version = models.PositiveIntegerField(
+        default=0,
+        help_text="The version last checked against the open cases here (coordination.rechecks)",
+    )
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-notified_on", "-pk"]
