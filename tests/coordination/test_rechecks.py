@@ -40,6 +40,8 @@ def test_a_later_denial_refreshes_the_matching_open_cases_once(
     waiting = make_case("DE", end_user="Gulf Telecom Operations LLC")
     services.assign(waiting, to=officer_de, actor=officer_de)
     unassigned = make_case("DE", end_user="Gulf Telecom Operation L.L.C.", entry="5A001.j.1")
+    head_entry = make_case("DE", end_user="Gulf Telecom Operations", entry="5A001")
+    other_item = make_case("DE", end_user="Gulf Telecom Operations", entry="3A001.a.1")
     unrelated = make_case("DE", end_user="Oslo Harbour Authority", destinations=("NO",))
     own_state = make_case("FR", end_user="Gulf Telecom Operations")
     assert dossier_matches(waiting) == []
@@ -48,7 +50,8 @@ def test_a_later_denial_refreshes_the_matching_open_cases_once(
     done = rechecks.check_open_cases()
 
     assert done.notices == 1
-    assert {c.pk for c in done.cases} == {waiting.pk, unassigned.pk}
+    assert {c.pk for c in done.cases} == {waiting.pk, unassigned.pk, head_entry.pk}
+    assert dossier_count(other_item) == 1
     assert dossier_matches(waiting) == [str(notice.uid)]
     assert dossier_matches(unassigned) == [str(notice.uid)]
     assert services.latest_dossier(waiting).trigger.startswith("denial notified later")  # type: ignore[union-attr]

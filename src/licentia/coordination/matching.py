@@ -215,8 +215,13 @@ def _entity(key: str, number: int, party: PartyRecord) -> ListedEntity:
 
 def _query(party: PartyRecord) -> ScreeningQuery | None:
     try:
+        # A legal entity, as the denials' parties are indexed: the name is read once, as a
+        # body's, instead of as a person's and a body's.
         return ScreeningQuery.create(
-            party.name, country=party.country or None, identifiers=party.identifiers
+            party.name,
+            country=party.country or None,
+            identifiers=party.identifiers,
+            schema=EntitySchema.LEGAL_ENTITY,
         )
     except LicentiaError:
         # A name the matcher cannot read (no letters, too long) matches nothing.

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 
+from licentia.applications.models import GoodsLine
 from licentia.cases import services
 from licentia.cases.models import Case
 from licentia.coordination import denials, facts
@@ -57,10 +58,7 @@ def check_open_cases() -> Rechecked:
         done.notices = len(pending)
         by_uid = {str(n.uid): n for n in pending}
         index = DenialIndex([facts.denied_transaction(n) for n in pending])
-        cases = Case.objects.filter(state__in=services.ACTIVE_STATES).select_related(
-            "application", "authority", "assigned_to"
-        )
-        for case in cases.order_by("pk"):
+        for case in _candidates(pending):
             found = [by_uid[m.key] for m in index.matches(facts.case_transaction(case))]
             own = case.authority.member_state
             new = _not_in_dossier(case, [n for n in found if n.member_state != own])
@@ -94,6 +92,28 @@ def check_open_cases_logged() -> None:
         check_open_cases()
     except Exception:
         log.exception("open cases not checked against the new denials yet")
+
+
+def _candidates(pending: list[DenialNotice]) -> QuerySet[Case]:
+    """The open cases with a goods line that may be essentially identical to an item of a
+    pending denial: the same entry, one entry within the other, or both not listed
+    (`matching.compare_items`). Only these have their parties screened."""
+    lines = Q(pk__in=[])
+    for notice in pending:
+        for item in notice.items:
+            entry = str(item.get("entry") or "")
+            if not entry:
+                lines |= Q(control_entry="")
+                continue
+            parts = entry.split(".")
+            heads = [".".join(parts[: n + 1]) for n in range(len(parts))]
+            lines |= Q(control_entry__in=heads) | Q(control_entry__startswith=entry + ".")
+    related = GoodsLine.objects.filter(lines, application=OuterRef("application"))
+    return (
+        Case.objects.filter(Exists(related), state__in=services.ACTIVE_STATES)
+        .select_related("application", "authority", "assigned_to")
+        .order_by("pk")
+    )
 
 
 def _not_in_dossier(case: Case, notices: list[DenialNotice]) -> list[DenialNotice]:
