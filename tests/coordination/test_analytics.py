@@ -3,12 +3,15 @@ state refused, with the time between."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
 
 from licentia.cases import services
-from licentia.cases.models import Decision, Outcome
-from licentia.coordination import analytics, consultations
+from licentia.cases.models import Case, Decision, Outcome
+from licentia.coordination import analytics, consultations, denials, rechecks
 from licentia.coordination.models import ConsultationKind
 from licentia.errors import InvalidInput
 from tests.coordination.conftest import MakeCase, ready_to_grant, refuse
@@ -57,3 +60,27 @@ def test_rates_and_divergences(
     }
     with pytest.raises(InvalidInput):
         analytics.report(destination="Arabia")
+
+
+def test_a_grant_that_a_later_refusal_matches(
+    make_case: MakeCase, officer_de: AbstractBaseUser, officer_fr: AbstractBaseUser
+) -> None:
+    """DE granted; 40 days later FR refuses an essentially identical transaction: recorded
+    once when FR's notice is checked, and shown with negative days."""
+    granted = make_case("DE", end_user="Gulf Telecom Operations LLC")
+    too_old = make_case("DE", end_user="Gulf Telecom Operations")
+    own_state = make_case("FR", end_user="Gulf Telecom Operations")
+    for case, days in ((granted, 40), (too_old, 3 * 365 + 30), (own_state, 10)):
+        decided(case, officer_de, Outcome.GRANT)
+        Case.objects.filter(pk=case.pk).update(state="decided")
+        Decision.objects.filter(case=case).update(decided_at=timezone.now() - timedelta(days=days))
+    denial = refuse(make_case("FR"), officer_fr)
+
+    assert rechecks.check_open_cases().earlier_grants == 1
+    [pair] = analytics.report().divergences
+    assert (pair["granted_by"], pair["refused_by"], pair["days_between"]) == ("DE", "FR", -40)
+    assert (pair["denial"], pair["case"]) == (str(denial.uid), str(granted.application))
+    assert pair["score"] > 0.7
+    denials.renew(denial, reason="Unchanged.", actor=officer_fr)
+    assert rechecks.check_open_cases().earlier_grants == 0  # recorded once
+    assert len(analytics.report().divergences) == 1

@@ -7,7 +7,10 @@ refused, with the days between the two decisions.
 
 Sources: the decisions of the authorities on this deployment, and the refusals other
 deployments notified (Art 16(2)); a remote state's grants are known only when it granted
-despite a denial (Art 16(5)), so its approval rate is marked partial.
+despite a denial (Art 16(5)), so its approval rate is marked partial. The pairs are recorded
+when they arise, so the report reads them instead of matching every grant again: a grant
+despite a standing denial (`GrantDespiteDenial`, made here or received) and a grant made here
+that a later refusal matches (`EarlierGrant`, `coordination.rechecks`).
 """
 
 from __future__ import annotations
@@ -17,14 +20,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from licentia.applications.models import GoodsLine
 from licentia.cases.models import Decision, Outcome, RestrictiveKind
-from licentia.coordination import facts
-from licentia.coordination.matching import DenialIndex
-from licentia.coordination.models import DenialNotice, GrantDespiteDenial
+from licentia.coordination.models import DenialNotice, EarlierGrant, GrantDespiteDenial
 from licentia.errors import InvalidInput
 
 NOT_LISTED = "not listed"
-MAX_GRANTS = 2_000
 
 
 def category(entry: str) -> str:
@@ -102,23 +103,28 @@ def report(
                 cell.refused += 1
             cell.partial = cell.partial or partial
 
-    decisions = Decision.objects.filter(outcome__in=[Outcome.GRANT, Outcome.REFUSE]).select_related(
-        "case__authority", "case__application"
-    )
+    decisions = Decision.objects.filter(outcome__in=[Outcome.GRANT, Outcome.REFUSE])
     if since:
         decisions = decisions.filter(decided_at__date__gte=since)
-    grants = []
-    for decision in decisions.prefetch_related("case__application__goods_lines"):
-        application = decision.case.application
-        entries = [line.control_entry for line in application.goods_lines.all()]
-        keys = _keys(application.destinations, entries)
-        add(keys, decision.case.authority.member_state, decision.outcome == Outcome.GRANT, False)
-        if decision.outcome == Outcome.GRANT:
-            grants.append(decision)
-    refusals = DenialNotice.objects.filter(kind=RestrictiveKind.REFUSAL)
+    rows = list(
+        decisions.values_list(
+            "outcome",
+            "case__authority__member_state",
+            "case__application_id",
+            "case__application__destinations",
+        )
+    )
+    entries: dict[int, list[str]] = {}
+    lines = GoodsLine.objects.filter(application_id__in={row[2] for row in rows})
+    for application_id, entry in lines.values_list("application_id", "control_entry"):
+        entries.setdefault(application_id, []).append(entry)
+    for outcome, member_state, application_id, destinations in rows:
+        keys = _keys(destinations, entries.get(application_id, []))
+        add(keys, member_state, outcome == Outcome.GRANT, False)
+    refusals = DenialNotice.objects.filter(kind=RestrictiveKind.REFUSAL, authority__isnull=True)
     if since:
         refusals = refusals.filter(decided_on__gte=since)
-    for notice in refusals.filter(authority__isnull=True):
+    for notice in refusals:
         keys = _keys(notice.destinations, [i.get("entry", "") for i in notice.items])
         add(keys, notice.member_state, False, True)
     remote_grants = GrantDespiteDenial.objects.filter(authority__isnull=True).prefetch_related(
@@ -128,64 +134,50 @@ def report(
         for notice in grant.denials.all():
             keys = _keys(notice.destinations, [i.get("entry", "") for i in notice.items])
             add(keys, grant.member_state, True, True)
-    rows = sorted(cells.values(), key=lambda c: (c.destination, c.category, c.member_state))
-    return Report(
-        rates=[c.as_dict() for c in rows],
-        divergences=divergences(grants[-MAX_GRANTS:], list(refusals), remote_grants, destination),
+    cells_in_order = sorted(
+        cells.values(), key=lambda c: (c.destination, c.category, c.member_state)
     )
+    return Report(rates=[c.as_dict() for c in cells_in_order], divergences=divergences(destination))
 
 
-def divergences(
-    grants: list[Decision],
-    refusals: list[DenialNotice],
-    remote_grants: Iterable[GrantDespiteDenial],
-    destination: str = "",
-) -> list[dict[str, Any]]:
+def divergences(destination: str = "") -> list[dict[str, Any]]:
     """Each grant essentially identical to another state's refusal, with the days between
-    (negative: the grant came first)."""
-    by_key = {str(n.uid): n for n in refusals}
-    index = DenialIndex(
-        [
-            facts.transaction(
-                key,
-                items=n.items,
-                end_users=n.end_users,
-                consignees=n.consignees,
-                destinations=n.destinations,
-            )
-            for key, n in by_key.items()
-        ]
-    )
+    (negative: the grant came first): the grants despite a denial, made here or notified by
+    other states (Art 16(5)), and the grants made here that a later refusal matches."""
     out = []
-    for decision in grants:
-        case = decision.case
-        granted_on = decision.decided_at.date()
-        for match in index.matches(facts.case_transaction(case)):
-            refused = by_key[match.key]
-            if refused.member_state == case.authority.member_state:
-                continue
-            out.append(
-                _pair(
-                    case.authority.member_state,
-                    granted_on,
-                    refused,
-                    score=match.score,
-                    destinations=case.application.destinations,
-                    reference=str(case.application),
-                )
-            )
-    for grant in remote_grants:
+    despite = GrantDespiteDenial.objects.select_related("case__application").prefetch_related(
+        "denials"
+    )
+    for grant in despite:
+        application = grant.case.application if grant.case is not None else None
         for refused in grant.denials.all():
             out.append(
                 _pair(
                     grant.member_state,
                     grant.granted_on,
                     refused,
-                    score=None,
-                    destinations=refused.destinations,
-                    reference="",
+                    score=grant.scores.get(str(refused.uid)),
+                    destinations=application.destinations
+                    if application is not None
+                    else refused.destinations,
+                    reference=str(application) if application is not None else "",
                 )
             )
+    earlier = EarlierGrant.objects.select_related(
+        "notice", "decision__case__authority", "decision__case__application"
+    )
+    for pair in earlier:
+        case = pair.decision.case
+        out.append(
+            _pair(
+                case.authority.member_state,
+                pair.decision.decided_at.date(),
+                pair.notice,
+                score=pair.score,
+                destinations=case.application.destinations,
+                reference=str(case.application),
+            )
+        )
     if destination:
         out = [d for d in out if destination in d["destinations"]]
     return sorted(out, key=lambda d: (d["granted_on"], d["denial"]))

@@ -223,6 +223,7 @@ def _grant_despite_denial(case: Case, matches: list[DenialMatch], *, actor: Acto
                     case=case, kind=ConsultationKind.IDENTICAL_TRANSACTION
                 ).values_list("uid", flat=True)
             ],
+            scores={str(m.notice.uid): m.match.score for m in matches},
         )
         grant.denials.set([m.notice for m in matches])
         record(

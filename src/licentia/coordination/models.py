@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 
 from licentia.accounts.models import Organisation
-from licentia.cases.models import Case, RestrictiveDecision, RestrictiveKind
+from licentia.cases.models import Case, Decision, RestrictiveDecision, RestrictiveKind
 from licentia.coordination.states import (
     CATCH_ALL,
     CATCH_ALL_REVIEW,
@@ -317,6 +317,9 @@ class GrantDespiteDenial(models.Model):
     reasons = models.TextField()
     denials = models.ManyToManyField(DenialNotice, related_name="grants_despite")
     consultations = models.JSONField(default=list, help_text="uids of the consultations held")
+    scores = models.JSONField(
+        default=dict, blank=True, help_text="Match score per denial uid (grants made here)"
+    )
     received_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -324,6 +327,27 @@ class GrantDespiteDenial(models.Model):
 
     def __str__(self) -> str:
         return f"grant despite denial by {self.member_state} on {self.granted_on}"
+
+
+class EarlierGrant(models.Model):
+    """A grant made here that another Member State's refusal, notified later, matches as an
+    essentially identical transaction (Art 2(22)): the other side of the divergence that a
+    grant despite a denial records (`coordination.rechecks`)."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="+")
+    notice = models.ForeignKey(
+        DenialNotice, on_delete=models.CASCADE, related_name="earlier_grants"
+    )
+    score = models.FloatField()
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["decision", "notice"], name="one_earlier_grant_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"grant {self.decision_id} before denial {self.notice_id}"
 
 
 class MessageKind(models.TextChoices):

@@ -7,6 +7,9 @@ whose prior-denials section shows the match with its evidence, and its officer (
 authority) is told. The grant guard checks live anyway (`decisions.on_decision`); this keeps
 the dossier and "matches on my cases" current, so the consultation can start before the grant.
 
+It also records the grants made here that a later refusal of another state matches
+(`EarlierGrant`), for the consistency analytics.
+
 `check_open_cases` runs after each local restrictive decision and each received notice or
 update commits, and in the scheduled job, which takes what a failure left: each notice version
 is checked once (`DenialNotice.cases_checked_version`).
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -24,10 +28,10 @@ from django.urls import reverse
 
 from licentia.applications.models import GoodsLine
 from licentia.cases import services
-from licentia.cases.models import Case
+from licentia.cases.models import Case, Outcome, RestrictiveKind
 from licentia.coordination import denials, facts
 from licentia.coordination.matching import DenialIndex
-from licentia.coordination.models import DenialNotice
+from licentia.coordination.models import DenialNotice, EarlierGrant
 from licentia.notifications.services import notify
 
 log = logging.getLogger(__name__)
@@ -38,6 +42,7 @@ class Rechecked:
     notices: int = 0
     cases: list[Case] = field(default_factory=list)
     failed: int = 0
+    earlier_grants: int = 0
 
 
 def check_open_cases() -> Rechecked:
@@ -58,7 +63,8 @@ def check_open_cases() -> Rechecked:
         done.notices = len(pending)
         by_uid = {str(n.uid): n for n in pending}
         index = DenialIndex([facts.denied_transaction(n) for n in pending])
-        for case in _candidates(pending):
+        open_cases = Case.objects.filter(state__in=services.ACTIVE_STATES)
+        for case in _related(pending, open_cases):
             found = [by_uid[m.key] for m in index.matches(facts.case_transaction(case))]
             own = case.authority.member_state
             new = _not_in_dossier(case, [n for n in found if n.member_state != own])
@@ -72,6 +78,7 @@ def check_open_cases() -> Rechecked:
                 done.failed += 1
                 continue
             done.cases.append(case)
+        done.earlier_grants = _record_earlier_grants(pending)
         if not done.failed:
             for notice in pending:
                 DenialNotice.objects.filter(pk=notice.pk, version=notice.version).update(
@@ -94,8 +101,8 @@ def check_open_cases_logged() -> None:
         log.exception("open cases not checked against the new denials yet")
 
 
-def _candidates(pending: list[DenialNotice]) -> QuerySet[Case]:
-    """The open cases with a goods line that may be essentially identical to an item of a
+def _related(pending: list[DenialNotice], cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The `cases` with a goods line that may be essentially identical to an item of a
     pending denial: the same entry, one entry within the other, or both not listed
     (`matching.compare_items`). Only these have their parties screened."""
     lines = Q(pk__in=[])
@@ -110,10 +117,39 @@ def _candidates(pending: list[DenialNotice]) -> QuerySet[Case]:
             lines |= Q(control_entry__in=heads) | Q(control_entry__startswith=entry + ".")
     related = GoodsLine.objects.filter(lines, application=OuterRef("application"))
     return (
-        Case.objects.filter(Exists(related), state__in=services.ACTIVE_STATES)
+        cases.filter(Exists(related))
         .select_related("application", "authority", "assigned_to")
         .order_by("pk")
     )
+
+
+def _record_earlier_grants(pending: list[DenialNotice]) -> int:
+    """Grants made here, at most `REVIEW_YEARS` before, of what another state now refuses:
+    recorded once per grant and refusal for the consistency analytics."""
+    refusals = [n for n in pending if n.kind == RestrictiveKind.REFUSAL]
+    if not refusals:
+        return 0
+    by_uid = {str(n.uid): n for n in refusals}
+    index = DenialIndex([facts.denied_transaction(n) for n in refusals])
+    earliest = min(n.decided_on for n in refusals) - timedelta(days=365 * denials.REVIEW_YEARS)
+    granted = Case.objects.filter(
+        decisions__outcome=Outcome.GRANT, decisions__decided_at__date__gte=earliest
+    ).distinct()
+    made = 0
+    for case in _related(refusals, granted):
+        grant = case.decisions.filter(outcome=Outcome.GRANT).order_by("-decided_at").first()
+        assert grant is not None
+        for match in index.matches(facts.case_transaction(case)):
+            notice = by_uid[match.key]
+            if notice.member_state == case.authority.member_state:
+                continue
+            if grant.decided_at.date() > notice.decided_on:
+                continue  # a grant after the refusal is a grant despite a denial
+            _, created = EarlierGrant.objects.get_or_create(
+                decision=grant, notice=notice, defaults={"score": match.score}
+            )
+            made += created
+    return made
 
 
 def _not_in_dossier(case: Case, notices: list[DenialNotice]) -> list[DenialNotice]:
