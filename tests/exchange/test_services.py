@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import stat
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -543,3 +544,33 @@ def test_key_endpoint_tells_the_public_identity(client: Client, deployment: Sign
         "public_key": deployment.public_text,
         "format_versions": [1],
     }
+
+
+def test_the_commission_peer_hears_what_goes_to_every_state_and_no_consultation(
+    de_peer: Peer, deployment: SigningKey, nl_key: SigningKey
+) -> None:
+    from licentia.coordination import outbox
+
+    Peer.objects.create(
+        deployment_id="ec-commission",
+        member_states=services.COMMISSION,
+        base_url="http://127.0.0.1:9/",
+        public_key=nl_key.public_text,
+    )
+    head = {"schema": outbox.SCHEMA, "sent_at": timezone.now().isoformat(), "member_state": "FR"}
+    for kind, recipients, to_commission in (
+        ("denial-notice", [], True),
+        ("consultation-request", ["DE"], False),
+        ("grant-despite-denial", ["DE"], True),
+    ):
+        payload = head | {"message_id": str(uuid.uuid4()), "type": kind}
+        outbox.send(payload, recipients=recipients, to_commission=to_commission)
+    assert services.collect_from_coordination() == 3
+    routed = sorted(OutboxMessage.objects.values_list("kind", "peer__deployment_id"))
+    assert routed == [
+        ("consultation-request", "de-bafa"),
+        ("denial-notice", "de-bafa"),
+        ("denial-notice", "ec-commission"),
+        ("grant-despite-denial", "de-bafa"),
+        ("grant-despite-denial", "ec-commission"),
+    ]

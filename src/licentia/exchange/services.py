@@ -71,6 +71,8 @@ BACKOFF_MAX = timedelta(hours=1)
 PULL_PAGE = 100
 MAX_PULL_PAGE = 500
 REJECTED_BODY_LIMIT = 64 * 1024
+# The code a peer of the European Commission speaks for (ISO 3166-1 reserves EU).
+COMMISSION = "EU"
 
 
 def local_deployment() -> str:
@@ -288,13 +290,21 @@ def collect_from_coordination() -> int:
                 str(entry.kind),
                 entry.payload,
                 sender_authority=entry.sender,
-                recipients=list(entry.recipients) or None,
+                recipients=_coordination_recipients(entry.recipients, entry.to_commission),
                 message_id=entry.message_id,
             )
             cursor.after = entry.pk
             count += 1
         cursor.save(update_fields=["after"])
     return count
+
+
+def _coordination_recipients(member_states: list[str], to_commission: bool) -> list[str] | None:
+    """Every peer (None) for a message to all states; else the states named, and the
+    Commission's peer (`COMMISSION`) when the message goes to the Commission too."""
+    if not member_states:
+        return None
+    return [*member_states, COMMISSION] if to_commission else list(member_states)
 
 
 def collect_and_push() -> None:
