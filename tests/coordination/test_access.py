@@ -72,9 +72,9 @@ def test_authorities_read_every_denial_with_the_exporter(
     for user in (officer_de, coordinator_de):
         client = client_for(user)
         listed = client.get(f"{API}/denials?scope=others").json()
-        assert [d["uid"] for d in listed] == [str(notice.uid)]
-        assert listed[0]["exporter"]["name"] == "Vision Sécurité"
-        assert client.get(f"{API}/denials?scope=mine").json() == []
+        assert [d["uid"] for d in listed["denials"]] == [str(notice.uid)]
+        assert listed["denials"][0]["exporter"]["name"] == "Vision Sécurité"
+        assert client.get(f"{API}/denials?scope=mine").json()["denials"] == []
         page = client.get(f"/coordination/denials/{notice.pk}/")
         assert page.status_code == 200
         assert "Gulf Telecom Operations" in page.content.decode()

@@ -584,10 +584,10 @@ def test_two_servers_run_the_coordination_workflow(servers: tuple[Server, Server
     # 1. DE refuses: the refusal is notified as a denial, pushed to FR and applied there.
     bafa.recommend("refuse", refusal_criteria=("cp-2",))
     bafa.api("POST", f"cases/{bafa.case}/decision", {})
-    (own,) = bafa.api("GET", "coordination/denials")
+    (own,) = bafa.api("GET", "coordination/denials")["denials"]
     assert (own["member_state"], own["kind"], own["criteria"]) == ("DE", "refusal", ["cp-2"])
     assert received(b) == [("denial-notice", "DE")]
-    (notice,) = sbdu.api("GET", "coordination/denials")
+    (notice,) = sbdu.api("GET", "coordination/denials")["denials"]
     assert (notice["uid"], notice["local"], notice["authority"]) == (own["uid"], False, "BAFA")
     assert notice["items"][0]["entry"] == "5A001.j"
     assert notice["end_users"][0]["name"] == "Okhrana Systems LLC"
@@ -665,7 +665,7 @@ def test_two_servers_run_the_coordination_workflow(servers: tuple[Server, Server
     #    its denial, with the reasons and the consultation.
     sbdu.api("POST", f"cases/{sbdu.case}/decision", {})
     assert received(a)[-1] == ("grant-despite-denial", "FR")
-    (grant,) = bafa.api("GET", "coordination/grants-despite-denial")
+    (grant,) = bafa.api("GET", "coordination/grants-despite-denial")["grants"]
     assert (grant["member_state"], grant["denials"], grant["consultations"]) == (
         "FR",
         [own["uid"]],
@@ -683,7 +683,7 @@ def test_two_servers_run_the_coordination_workflow(servers: tuple[Server, Server
          "reasoning": "Intended for the repression of protesters"},
     )  # fmt: skip
     assert received(b)[-1] == ("catch-all-notice", "DE")
-    (catch_all,) = sbdu.api("GET", "coordination/catch-alls")
+    (catch_all,) = sbdu.api("GET", "coordination/catch-alls")["catch_alls"]
     assert catch_all["uid"] == imposed["uid"]
     (review,) = [r for r in catch_all["reviews"] if r["member_state"] == "FR"]
     assert review["state"] == "pending"

@@ -6,8 +6,9 @@ leaks; the coordination role reads and gets 403 on every change.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -90,15 +91,75 @@ def _denial(notice: DenialNotice) -> dict[str, Any]:
     }
 
 
-class DenialFilter(Schema):
+MAX_PAGE = 100_000  # far beyond any register, and an offset every database takes
+
+
+class Paging(Schema):
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="From 1; past the end: an empty list")
+    per_page: int = Field(50, ge=1, le=200)
+
+
+class DenialFilter(Paging):
     scope: str = Field("all", description="mine, others or all")
     state: str = Field("", description="valid, amended, renewed or revoked")
+    member_state: str = Field("", description="The issuing Member State (ISO code; EL for GR)")
+    destination: str = Field("", description="ISO code of one of the notice's destinations")
+    entry: str = Field(
+        "", description="A control entry and what is below it: 5A001 finds 5A001.j.1"
+    )
+    q: str = Field("", description="Part of an end user's or consignee's name, any case")
+    kind: str = Field(
+        "", description="refusal, annulment, suspension, substantial-limitation or revocation"
+    )
+    notified_since: date | None = Field(None, description="Notified on or after (YYYY-MM-DD)")
+    notified_until: date | None = Field(None, description="Notified on or before (YYYY-MM-DD)")
 
 
-@router.get("/denials", response=list[DenialOut], summary="Denial notices of every Member State")
-def list_denials(request: HttpRequest, filters: Query[DenialFilter]) -> list[dict[str, Any]]:
-    found = queries.denials(request.user, scope=filters.scope, state=filters.state)
-    return [_denial(n) for n in found[:500]]
+class PageOut(Schema):
+    count: int = Field(..., description="How many match in all, not only on this page")
+    page: int
+    per_page: int
+
+
+class DenialPageOut(PageOut):
+    denials: list[DenialOut]
+
+
+class Countable(Protocol):
+    def count(self) -> int: ...
+    def __getitem__(self, window: slice, /) -> Iterable[Any]: ...
+
+
+def _page(
+    found: Countable, paging: Paging, key: str, out: Callable[[Any], dict[str, Any]]
+) -> dict[str, Any]:
+    """One page of a list, with the count of the whole list."""
+    start = (paging.page - 1) * paging.per_page
+    return {
+        "count": found.count(),
+        "page": paging.page,
+        "per_page": paging.per_page,
+        key: [out(row) for row in found[start : start + paging.per_page]],
+    }
+
+
+@router.get(
+    "/denials", response=DenialPageOut, summary="Denial notices of every Member State, a page"
+)
+def list_denials(request: HttpRequest, filters: Query[DenialFilter]) -> dict[str, Any]:
+    found = queries.denials(
+        request.user,
+        scope=filters.scope,
+        state=filters.state,
+        member_state=filters.member_state,
+        destination=filters.destination,
+        entry=filters.entry,
+        q=filters.q,
+        kind=filters.kind,
+        notified_since=filters.notified_since,
+        notified_until=filters.notified_until,
+    )
+    return _page(found, filters, "denials", _denial)
 
 
 @router.get("/denials/{pk}", response=DenialOut, summary="One denial notice")
@@ -365,10 +426,13 @@ def _catch_all(notice: CatchAllNotice) -> dict[str, Any]:
     }
 
 
-@router.get("/catch-alls", response=list[CatchAllOut], summary="Catch-all notices")
-def list_catch_alls(request: HttpRequest) -> list[dict[str, Any]]:
-    found = access.catch_alls_for(request.user).prefetch_related("reviews")
-    return [_catch_all(n) for n in found[:500]]
+class CatchAllPageOut(PageOut):
+    catch_alls: list[CatchAllOut]
+
+
+@router.get("/catch-alls", response=CatchAllPageOut, summary="Catch-all notices, a page")
+def list_catch_alls(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
+    return _page(queries.catch_alls(request.user), paging, "catch_alls", _catch_all)
 
 
 @router.get("/catch-alls/{pk}", response=CatchAllOut, summary="One catch-all notice")
@@ -434,10 +498,13 @@ class GrantOut(Schema):
     consultations: list[str]
 
 
-@router.get("/grants-despite-denial", response=list[GrantOut], summary="Art 16(5) grants")
-def list_grants(request: HttpRequest) -> list[dict[str, Any]]:
-    found = access.grants_despite_denial_for(request.user).prefetch_related("denials")
-    return [_grant(g) for g in found[:500]]
+class GrantPageOut(PageOut):
+    grants: list[GrantOut]
+
+
+@router.get("/grants-despite-denial", response=GrantPageOut, summary="Art 16(5) grants, a page")
+def list_grants(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
+    return _page(queries.grants_despite_denial(request.user), paging, "grants", _grant)
 
 
 def _grant(grant: GrantDespiteDenial) -> dict[str, Any]:

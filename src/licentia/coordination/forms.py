@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
+from licentia.cases.models import RestrictiveKind
 from licentia.coordination.models import CatchAllBasis, ConsultationKind, ReplyOutcome
+from licentia.coordination.states import DenialState
+from licentia.errors import InvalidInput
 
 TEXT = forms.Textarea(attrs={"rows": 4})
 
@@ -101,3 +106,69 @@ class AnalyticsForm(forms.Form):
     destination = forms.CharField(max_length=2, required=False)
     category = forms.CharField(max_length=12, required=False, help_text="0-9 or 'not listed'")
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DenialFilterForm(forms.Form):
+    """The register's filters, as typed; `queries.denials` checks what they mean (a known
+    country, a Member State, dates in order) and names the field it refuses."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label="End user or consignee",
+        help_text="Part of the name, any case",
+    )
+    scope = forms.ChoiceField(
+        required=False,
+        label="Issued by",
+        choices=[
+            ("all", "Every Member State"),
+            ("mine", "My Member State"),
+            ("others", "Other Member States"),
+        ],
+    )
+    member_state = forms.CharField(
+        required=False, max_length=3, label="Issuing Member State", help_text="e.g. FR"
+    )
+    destination = forms.CharField(
+        required=False, max_length=3, help_text="Two-letter country code, e.g. AE"
+    )
+    entry = forms.CharField(
+        required=False,
+        max_length=40,
+        label="Control entry",
+        help_text="5A001 also finds 5A001.j and 5A001.j.1",
+    )
+    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *RestrictiveKind.choices])
+    state = forms.ChoiceField(
+        required=False, choices=[("", "Any state"), *((s.value, s.value) for s in DenialState)]
+    )
+    notified_since = forms.DateField(
+        required=False, label="Notified since", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    notified_until = forms.DateField(
+        required=False, label="Notified until", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def refuse(self, error: InvalidInput) -> None:
+        """Show what `queries.denials` refused at the field it names, the form kept."""
+        field = str(error.details.get("field"))
+        if field in self.fields:
+            self.add_error(field, error.message.removeprefix(f"{field}: "))
+        else:
+            self.add_error(None, error.message)
+
+    def filters(self) -> dict[str, Any]:
+        """Keyword arguments of `queries.denials`."""
+        data: dict[str, Any] = self.cleaned_data
+        return {
+            "scope": data.get("scope") or "all",
+            "state": data.get("state") or "",
+            "member_state": data.get("member_state") or "",
+            "destination": data.get("destination") or "",
+            "entry": data.get("entry") or "",
+            "q": data.get("q") or "",
+            "kind": data.get("kind") or "",
+            "notified_since": data.get("notified_since"),
+            "notified_until": data.get("notified_until"),
+        }

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -29,8 +30,11 @@ from licentia.coordination import (
     forms,
     queries,
 )
-from licentia.coordination.states import CONSULTATION, DENIAL, DenialState, ReviewState
+from licentia.coordination.models import DenialNotice
+from licentia.coordination.states import CONSULTATION, DENIAL, ReviewState
 from licentia.errors import InvalidInput
+
+PER_PAGE = 50
 
 
 def _valid(form: django_forms.Form) -> dict[str, Any]:
@@ -45,23 +49,38 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     return {"actor": actor, "is_officer": actor.is_officer, **extra}
 
 
+def _paged(request: HttpRequest, found: Any) -> dict[str, Any]:
+    """The page asked for (the last one when beyond the end) and the query string of the
+    filters, for the previous and next links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "page": Paginator(found, PER_PAGE).get_page(request.GET.get("page")),
+        "query": query.urlencode(),
+    }
+
+
 @login_required
 @shows_errors
 @require_GET
 def denial_list(request: HttpRequest) -> HttpResponse:
-    scope = request.GET.get("scope", "all")
-    state = request.GET.get("state", "")
-    found = queries.denials(request.user, scope=scope, state=state)
+    access.reader(request.user)
+    form = forms.DenialFilterForm(request.GET or None)
+    found: queries.Denials = DenialNotice.objects.none()
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 422
+    else:
+        try:
+            found = queries.denials(request.user, **(form.filters() if form.is_bound else {}))
+        except InvalidInput as error:
+            form.refuse(error)
+            status = 422
     return render(
         request,
         "coordination/denials.html",
-        _context(
-            request,
-            notices=found[:500],
-            scope=scope,
-            state=state,
-            states=list(DenialState),
-        ),
+        _context(request, form=form, **_paged(request, found)),
+        status=status,
     )
 
 
@@ -220,11 +239,11 @@ def consultation_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
 @shows_errors
 @require_GET
 def catch_all_list(request: HttpRequest) -> HttpResponse:
-    found = access.catch_alls_for(request.user).prefetch_related("reviews")[:500]
+    found = queries.catch_alls(request.user)
     return render(
         request,
         "coordination/catch_alls.html",
-        _context(request, notices=found, form=forms.CatchAllForm()),
+        _context(request, form=forms.CatchAllForm(), **_paged(request, found)),
     )
 
 
@@ -302,8 +321,8 @@ def catch_all_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 @shows_errors
 @require_GET
 def grants(request: HttpRequest) -> HttpResponse:
-    found = access.grants_despite_denial_for(request.user).prefetch_related("denials")[:500]
-    return render(request, "coordination/grants.html", _context(request, grants=found))
+    found = queries.grants_despite_denial(request.user)
+    return render(request, "coordination/grants.html", _context(request, **_paged(request, found)))
 
 
 @login_required
