@@ -591,6 +591,16 @@ def test_two_servers_run_the_coordination_workflow(servers: tuple[Server, Server
     assert (notice["uid"], notice["local"], notice["authority"]) == (own["uid"], False, "BAFA")
     assert notice["items"][0]["entry"] == "5A001.j"
     assert notice["end_users"][0]["name"] == "Okhrana Systems LLC"
+    # FR's case, opened before, was checked against the received denial: a new dossier shows
+    # the match, and FR's officer is told.
+    latest, first = sbdu.api("GET", f"cases/{sbdu.case}/dossiers")
+    assert (latest["number"], first["number"]) == (2, 1)
+    assert latest["trigger"].startswith("denial notified later")
+    assert [d["notice"] for d in latest["prior_denials"]["denials"]] == [own["uid"]]
+    assert b.rows(
+        "SELECT count(*) FROM notifications_notification WHERE text LIKE %s",
+        "%essentially identical transaction%",
+    ) == [(1,)]
 
     # 2. DE amends its denial (Art 16(3)); FR holds the amended notice.
     bafa.api(
@@ -672,6 +682,12 @@ def test_two_servers_run_the_coordination_workflow(servers: tuple[Server, Server
         [asked["uid"]],
     )
     assert "verified on site" in grant["reasons"]
+    (divergence,) = bafa.api("GET", "coordination/analytics")["divergences"]
+    assert (divergence["granted_by"], divergence["refused_by"], divergence["denial"]) == (
+        "FR",
+        "DE",
+        own["uid"],
+    )
 
     # 8. DE imposes a catch-all requirement on a non-listed item (Art 5(1)); FR reviews it
     #    (Art 5(5)) and agrees; DE records FR's answer.
