@@ -93,6 +93,9 @@ def test_queue_filters_and_counts(make_case: MakeCase, officer: AbstractBaseUser
     assert response.status_code == 422
     assert response.json()["details"]["field"] == "risk_rating"
     assert client.get("/api/v1/cases/?destination=Narnia").status_code == 422
+    # A page number beyond any queue is refused, not passed to the database.
+    assert client.get("/api/v1/cases/?page=99999999999999999999999").status_code == 422
+    assert client.get("/api/v1/cases/?page=2").json()["cases"] == []
 
 
 def test_the_whole_path_over_the_api(

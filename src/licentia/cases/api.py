@@ -31,7 +31,7 @@ class QueueIn(Schema):
     cyber_surveillance: bool | None = None
     risk_rating: str = Field("", description="low, medium, high or very-high")
     older_than_days: int | None = Field(None, ge=0)
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=100_000)
     per_page: int = Field(50, ge=1, le=200)
 
 
