@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
@@ -23,6 +25,12 @@ def test_the_queue_shows_counts_and_filters(make_case: MakeCase, officer: Abstra
     text = page.content.decode()
     assert "Case queue" in text
     assert "Unassigned and open: <strong>2</strong>" in text
+    # Each filter's help text is the one its field points screen readers to.
+    described = re.findall(r'aria-describedby="([^"]+)"', text)
+    assert described
+    for ids in described:
+        for name in ids.split():
+            assert f'id="{name}"' in text, name
     filtered = client.get("/cases/?destination=cn").content.decode()
     assert "DE-TEST-0002" in filtered
     assert "DE-TEST-0001" not in filtered
