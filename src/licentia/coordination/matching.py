@@ -233,10 +233,9 @@ class DenialIndex:
     screening matcher; `matches` checks one transaction against all of them."""
 
     def __init__(self, denials: Sequence[Transaction]) -> None:
-        self.denials = list(denials)
         entities: list[ListedEntity] = []
         self._owners: dict[str, tuple[Transaction, PartyRecord]] = {}
-        for denied in self.denials:
+        for denied in denials:
             for number, party in enumerate(denied.parties):
                 entity = _entity(denied.key, number, party)
                 entities.append(entity)
@@ -246,30 +245,36 @@ class DenialIndex:
             ScreeningIndex.build(entities, {SOURCE: "valid denials"}) if entities else None
         )
 
-    def _parties(self, transaction: Transaction) -> dict[str, list[PartyEvidence]]:
-        found: dict[str, list[PartyEvidence]] = {}
+    def _parties(
+        self, transaction: Transaction
+    ) -> dict[str, tuple[Transaction, list[PartyEvidence]]]:
+        """The denied transactions with a party matching one of the transaction's, and the
+        evidence."""
+        found: dict[str, tuple[Transaction, list[PartyEvidence]]] = {}
         if self._index is None:
             return found
         for party in transaction.parties:
             query = _query(party)
             if query is None:
                 continue
-            result = screen(self._index, query, PROFILES["broad"], threshold=0.0, limit=self._size)
+            result = screen(
+                self._index,
+                query,
+                PROFILES["broad"],
+                threshold=PARTY_THRESHOLD - ADDRESS_BONUS,
+                limit=self._size,
+            )
             for hit in result.hits:
                 denied, denied_party = self._owners[hit.source_id]
                 evidence = _party_evidence(party, denied_party, hit.score, hit.explanation)
                 if evidence is not None:
-                    found.setdefault(denied.key, []).append(evidence)
+                    found.setdefault(denied.key, (denied, []))[1].append(evidence)
         return found
 
     def matches(self, transaction: Transaction) -> list[Match]:
         """The denied transactions essentially identical to `transaction`, best first."""
-        parties = self._parties(transaction)
         matches = []
-        for denied in self.denials:
-            party_evidence = parties.get(denied.key)
-            if not party_evidence:
-                continue
+        for denied, party_evidence in self._parties(transaction).values():
             item_evidence = [
                 found
                 for item in transaction.items
