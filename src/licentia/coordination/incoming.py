@@ -32,6 +32,7 @@ from licentia.coordination.models import (
     CatchAllReview,
     Consultation,
     ConsultationKind,
+    DecisionStatistics,
     DenialNotice,
     GrantDespiteDenial,
     IncomingMessage,
@@ -243,7 +244,14 @@ def _validate(schema: type[E], payload: dict[str, Any], kind: str) -> E:
 
 _MODELS: dict[str, type[models.Model]] = {
     m._meta.label_lower: m
-    for m in (DenialNotice, Consultation, CatchAllNotice, CatchAllReview, GrantDespiteDenial)
+    for m in (
+        DenialNotice,
+        Consultation,
+        CatchAllNotice,
+        CatchAllReview,
+        GrantDespiteDenial,
+        DecisionStatistics,
+    )
 }
 
 
@@ -481,6 +489,45 @@ def _grant_despite_denial(message: GrantDespiteDenialMessage, sender: str) -> Gr
     return grant
 
 
+class Counts(_Model):
+    destination: str = Field(pattern=r"^[A-Z]{2}$")
+    category: str = Field(pattern=r"^([0-9]|not listed)$")
+    granted: int = Field(ge=0)
+    refused: int = Field(ge=0)
+
+
+class Statistics(_Model):
+    id: uuid.UUID
+    month: str = Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+    cells: list[Counts]
+
+
+class DecisionStatisticsMessage(Envelope):
+    statistics: Statistics
+
+
+def _decision_statistics(message: DecisionStatisticsMessage, sender: str) -> DecisionStatistics:
+    fields = message.statistics
+    year, month = (int(part) for part in fields.month.split("-"))
+    first = date(year, month, 1)
+    if DecisionStatistics.objects.filter(
+        member_state=sender, month=first, received_at__isnull=True
+    ).exists():
+        raise InvalidInput(
+            f"statistics: {sender}'s decisions are counted on this deployment",
+            details={"field": "statistics"},
+        )
+    # A month sent again (corrected) replaces the earlier counts.
+    content = {"cells": [c.model_dump() for c in fields.cells], "received_at": timezone.now()}
+    counted, _ = DecisionStatistics.objects.update_or_create(
+        member_state=sender,
+        month=first,
+        defaults=content,
+        create_defaults=content | {"uid": fields.id},
+    )
+    return counted
+
+
 _APPLIERS: dict[MessageKind, tuple[type[Envelope], Callable[[Any, str], Any]]] = {
     MessageKind.DENIAL_NOTICE: (DenialNoticeMessage, _denial_notice),
     MessageKind.DENIAL_UPDATE: (DenialUpdateMessage, _denial_update),
@@ -490,4 +537,5 @@ _APPLIERS: dict[MessageKind, tuple[type[Envelope], Callable[[Any, str], Any]]] =
     MessageKind.CATCH_ALL_NOTICE: (CatchAllNoticeMessage, _catch_all_notice),
     MessageKind.CATCH_ALL_REVIEW: (CatchAllReviewMessage, _catch_all_review),
     MessageKind.GRANT_DESPITE_DENIAL: (GrantDespiteDenialMessage, _grant_despite_denial),
+    MessageKind.DECISION_STATISTICS: (DecisionStatisticsMessage, _decision_statistics),
 }

@@ -350,8 +350,30 @@ class EarlierGrant(models.Model):
         return f"grant {self.decision_id} before denial {self.notice_id}"
 
 
+class DecisionStatistics(models.Model):
+    """One Member State's licensing decisions of one month, counted per destination and item
+    category (`cells`: destination, category, granted, refused): made here for the states
+    whose authority is here, and sent to the others, or received from them. The consistency
+    analytics read them for the states on other deployments (Art 26(2) information)."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    member_state = models.CharField(max_length=2)
+    month = models.DateField(help_text="The first day of the month counted")
+    cells = models.JSONField(default=list)
+    received_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["member_state", "month"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["member_state", "month"], name="one_month_per_state")
+        ]
+
+    def __str__(self) -> str:
+        return f"decisions of {self.member_state} in {self.month:%Y-%m}"
+
+
 class MessageKind(models.TextChoices):
-    """The messages Member States exchange (Art 5(4)-(5), Art 14, Art 16(2)-(5))."""
+    """The messages Member States exchange (Art 5(4)-(5), Art 14, Art 16(2)-(5), Art 26(2))."""
 
     DENIAL_NOTICE = "denial-notice", "Denial notice (Art 16(2))"
     DENIAL_UPDATE = "denial-update", "Denial amended, renewed or revoked (Art 16(3))"
@@ -361,6 +383,7 @@ class MessageKind(models.TextChoices):
     CATCH_ALL_NOTICE = "catch-all-notice", "Catch-all requirement (Art 4, Art 5(4))"
     CATCH_ALL_REVIEW = "catch-all-review", "Review of a catch-all notice (Art 5(5))"
     GRANT_DESPITE_DENIAL = "grant-despite-denial", "Grant despite a denial (Art 16(5))"
+    DECISION_STATISTICS = "decision-statistics", "A month's decisions, counted (Art 26(2))"
 
 
 class OutgoingMessage(models.Model):

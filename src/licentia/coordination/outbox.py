@@ -26,6 +26,7 @@ from licentia.coordination.models import (
     CatchAllNotice,
     CatchAllReview,
     Consultation,
+    DecisionStatistics,
     DenialNotice,
     GrantDespiteDenial,
     MessageKind,
@@ -178,6 +179,18 @@ def grant_despite_denial_payload(
             "reasons": grant.reasons,
             "denials": [str(uid) for uid in grant.denials.values_list("uid", flat=True)],
             "consultations": list(grant.consultations),
+        }
+    }
+
+
+def decision_statistics_payload(
+    counted: DecisionStatistics, message_id: uuid.UUID | None = None
+) -> dict[str, Any]:
+    return _envelope(MessageKind.DECISION_STATISTICS, counted.member_state, message_id) | {
+        "statistics": {
+            "id": str(counted.uid),
+            "month": counted.month.strftime("%Y-%m"),
+            "cells": list(counted.cells),
         }
     }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from licentia.coordination import catchall, consultations, denials, rechecks
+from licentia.coordination import analytics, catchall, consultations, denials, rechecks
 from licentia.coordination.common import today_or
 
 
@@ -23,6 +23,7 @@ class TickResult:
     consultations_lapsed: int
     catch_all_reminders: int
     catch_all_reviews_lapsed: int
+    statistics_sent: int
 
     def summary(self) -> str:
         return (
@@ -32,7 +33,8 @@ class TickResult:
             f"{self.consultation_reminders} consultation reminder(s), "
             f"{self.consultations_lapsed} consultation(s) past their deadline, "
             f"{self.catch_all_reminders} catch-all review reminder(s), "
-            f"{self.catch_all_reviews_lapsed} catch-all review(s) lapsed (Art 5(5))"
+            f"{self.catch_all_reviews_lapsed} catch-all review(s) lapsed (Art 5(5)), "
+            f"{self.statistics_sent} month(s) of decision statistics sent"
         )
 
 
@@ -43,6 +45,7 @@ def tick(*, today: date | None = None) -> TickResult:
     rechecked = rechecks.check_open_cases()
     consulted = consultations.tick(today=day)
     reviewed = catchall.tick(today=day)
+    counted = analytics.send_statistics(today=day)
     return TickResult(
         day=day,
         notices_made=len(made),
@@ -52,4 +55,5 @@ def tick(*, today: date | None = None) -> TickResult:
         consultations_lapsed=len(consulted["lapsed"]),
         catch_all_reminders=len(reviewed["reminded"]),
         catch_all_reviews_lapsed=len(reviewed["lapsed"]),
+        statistics_sent=len(counted),
     )
