@@ -28,6 +28,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -572,7 +573,8 @@ def test_two_servers_run_the_coordination_workflow(servers: tuple[Server, Server
     (through the API) and applied by the coordination app of the other: DE refuses and amends
     its denial; FR finds the essentially identical transaction, is stopped from granting, and
     consults DE; DE extends and (after a lost connection) replies; FR grants despite the denial;
-    DE imposes a catch-all requirement and FR agrees with it."""
+    DE imposes a catch-all requirement and FR agrees with it; at the month's end each side
+    sends its decision statistics."""
     if not apps.is_installed("licentia.coordination"):
         pytest.skip("the coordination app is not installed")
     a, b = servers
@@ -708,6 +710,22 @@ def test_two_servers_run_the_coordination_workflow(servers: tuple[Server, Server
     reviews = bafa.api("GET", f"coordination/catch-alls/{imposed['id']}")["reviews"]
     assert [r["state"] for r in reviews if r["member_state"] == "FR"] == ["agreed"]
 
+    # 9. Once the month has ended, each side's scheduled job counts it and sends it: each
+    #    server then has the other state's grants and refusals, not only its denials.
+    decided = date.fromisoformat(own["decided_on"])
+    next_month = (decided.replace(day=28) + timedelta(days=4)).replace(day=1)
+    for server in (a, b):
+        ran = server.run("coordination", "tick", "--today", next_month.isoformat())
+        assert "1 month(s) of decision statistics sent" in " ".join(ran.stdout.split())
+    assert (received(a)[-1], received(b)[-1]) == (
+        ("decision-statistics", "FR"),
+        ("decision-statistics", "DE"),
+    )
+    for authority, other, outcome in ((bafa, "FR", "granted"), (sbdu, "DE", "refused")):
+        rates = authority.api("GET", "coordination/analytics?destination=RU")["rates"]
+        (counted,) = [r for r in rates if r["member_state"] == other]
+        assert (counted[outcome], counted["partial"]) == (1, False), rates
+
     # Every message type crossed, each applied once; nothing held or failed; chains intact.
     kinds = {kind for kind, _ in received(a) + received(b)}
     assert kinds == {
@@ -719,9 +737,10 @@ def test_two_servers_run_the_coordination_workflow(servers: tuple[Server, Server
         "grant-despite-denial",
         "catch-all-notice",
         "catch-all-review",
+        "decision-statistics",
     }
-    assert len(received(a)) == 3
-    assert len(received(b)) == 5
+    assert len(received(a)) == 4
+    assert len(received(b)) == 6
     for server in (a, b):
         (status,) = json.loads(server.run("exchange", "status", "--json").stdout)
         assert status | {"held": 0, "failed": 0, "pending": 0} == status, status
