@@ -48,7 +48,8 @@ class Rechecked:
 def check_open_cases() -> Rechecked:
     """Check every valid notice not yet checked at its version against the open cases of the
     other Member States' authorities; a case that matches a notice its latest dossier does not
-    list gets a new dossier and a notification."""
+    list gets a new dossier and a notification. A refusal is also checked against the grants
+    made here before it (`EarlierGrant`)."""
     done = Rechecked()
     with transaction.atomic():
         # Two runs at once (a push and the job) take different notices, never the same twice.
