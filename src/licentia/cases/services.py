@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -51,6 +51,7 @@ from licentia.cases.states import CASE, CaseState, CaseTransition
 from licentia.coordination import decisions as coordination
 from licentia.errors import Conflict, IllegalTransition, InvalidInput, NotFound, StaleObject
 from licentia.licences import services as licences
+from licentia.lookups import json_list_contains
 from licentia.notifications.services import notify
 from licentia.risk.config import Rating
 
@@ -368,11 +369,8 @@ def queue(user: AbstractBaseUser, *, filters: QueueFilter | None = None) -> Quer
                 f"destination: {chosen.destination!r} is not an ISO 3166-1 alpha-2 code",
                 details={"field": "destination"},
             )
-        if connection.vendor == "postgresql":
-            # jsonb containment, served by a GIN index (applications migration 0004)
-            cases = cases.filter(application__destinations__contains=[code])
-        else:
-            cases = cases.filter(application__destinations__icontains=f'"{code}"')
+        # On PostgreSQL, served by a GIN index (applications migration 0004).
+        cases = cases.filter(json_list_contains("application__destinations", code))
     if chosen.category:
         if chosen.category not in "0123456789" or len(chosen.category) != 1:
             raise InvalidInput(

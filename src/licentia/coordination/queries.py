@@ -4,11 +4,11 @@ authority's cases."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import connection
 from django.db.models import QuerySet
 
 from licentia.accounts import access as accounts_access
@@ -23,6 +23,7 @@ from licentia.coordination.models import (
 )
 from licentia.coordination.states import DenialState
 from licentia.errors import InvalidInput, StaleObject
+from licentia.lookups import json_list_contains
 from licentia.reference import countries, eu
 
 User = AbstractBaseUser | AnonymousUser
@@ -100,21 +101,13 @@ def _parties(*lists: Any) -> list[dict[str, Any]]:
     return [p for value in lists for p in _dicts(value)]
 
 
-def _country(field: str, code: str) -> str:
+def _code(field: str, find: Callable[[str], countries.Country], code: str) -> str:
+    """The alpha-2 code `find` gives for `code`; its refusal names `field`."""
     try:
-        return countries.country(code).alpha2
+        return find(code).alpha2
     except InvalidInput as error:
         raise InvalidInput(
             f"{field}: {error.message}", details={**error.details, "field": field}
-        ) from None
-
-
-def _member_state(code: str) -> str:
-    try:
-        return eu.member_state(code).alpha2
-    except InvalidInput as error:
-        raise InvalidInput(
-            f"member_state: {error.message}", details={**error.details, "field": "member_state"}
         ) from None
 
 
@@ -165,13 +158,10 @@ def denials(
             )
         found = found.filter(kind=kind)
     if member_state.strip():
-        found = found.filter(member_state=_member_state(member_state))
+        found = found.filter(member_state=_code("member_state", eu.member_state, member_state))
     if destination.strip():
-        code = _country("destination", destination)
-        if connection.vendor == "postgresql":
-            found = found.filter(destinations__contains=[code])  # jsonb containment
-        else:  # the JSON text holds each code quoted: exact for a list of codes
-            found = found.filter(destinations__icontains=f'"{code}"')
+        code = _code("destination", countries.country, destination)
+        found = found.filter(json_list_contains("destinations", code))
     if notified_since and notified_until and notified_until < notified_since:
         raise InvalidInput(
             f"notified_until: {notified_until} is before notified_since {notified_since}",

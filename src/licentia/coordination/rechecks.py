@@ -29,6 +29,7 @@ from django.urls import reverse
 from licentia.applications.models import GoodsLine
 from licentia.cases import services
 from licentia.cases.models import Case, Outcome, RestrictiveKind
+from licentia.controls.model import parent_path
 from licentia.coordination import denials, facts
 from licentia.coordination.matching import DenialIndex
 from licentia.coordination.models import DenialNotice, EarlierGrant
@@ -79,7 +80,7 @@ def check_open_cases() -> Rechecked:
                 done.failed += 1
                 continue
             done.cases.append(case)
-        done.earlier_grants = _record_earlier_grants(pending)
+        done.earlier_grants = _record_earlier_grants(pending, index)
         if not done.failed:
             for notice in pending:
                 DenialNotice.objects.filter(pk=notice.pk, version=notice.version).update(
@@ -113,8 +114,9 @@ def _related(pending: list[DenialNotice], cases: QuerySet[Case]) -> QuerySet[Cas
             if not entry:
                 lines |= Q(control_entry="")
                 continue
-            parts = entry.split(".")
-            heads = [".".join(parts[: n + 1]) for n in range(len(parts))]
+            heads = [entry]
+            while (parent := parent_path(heads[-1])) is not None:
+                heads.append(parent)
             lines |= Q(control_entry__in=heads) | Q(control_entry__startswith=entry + ".")
     related = GoodsLine.objects.filter(lines, application=OuterRef("application"))
     return (
@@ -124,14 +126,14 @@ def _related(pending: list[DenialNotice], cases: QuerySet[Case]) -> QuerySet[Cas
     )
 
 
-def _record_earlier_grants(pending: list[DenialNotice]) -> int:
-    """Grants made here, at most `REVIEW_YEARS` before, of what another state now refuses:
-    recorded once per grant and refusal for the consistency analytics."""
+def _record_earlier_grants(pending: list[DenialNotice], index: DenialIndex) -> int:
+    """Grants made here, at most `REVIEW_YEARS` before, of what another state now refuses
+    (`index`: the pending notices): recorded once per grant and refusal for the consistency
+    analytics."""
     refusals = [n for n in pending if n.kind == RestrictiveKind.REFUSAL]
     if not refusals:
         return 0
     by_uid = {str(n.uid): n for n in refusals}
-    index = DenialIndex([facts.denied_transaction(n) for n in refusals])
     earliest = min(n.decided_on for n in refusals) - timedelta(days=365 * denials.REVIEW_YEARS)
     granted = Case.objects.filter(
         decisions__outcome=Outcome.GRANT, decisions__decided_at__date__gte=earliest
@@ -141,8 +143,8 @@ def _record_earlier_grants(pending: list[DenialNotice]) -> int:
         grant = case.decisions.filter(outcome=Outcome.GRANT).order_by("-decided_at").first()
         assert grant is not None
         for match in index.matches(facts.case_transaction(case)):
-            notice = by_uid[match.key]
-            if notice.member_state == case.authority.member_state:
+            notice = by_uid.get(match.key)
+            if notice is None or notice.member_state == case.authority.member_state:
                 continue
             if grant.decided_at.date() > notice.decided_on:
                 continue  # a grant after the refusal is a grant despite a denial
